@@ -93,7 +93,12 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 	}
 	if len(e.Strings) == 0 {
-		b.WriteString(describe(e.Code))
+		if e.Fault != nil {
+			b.WriteString("service returned ")
+			b.WriteString(e.Fault.Error())
+		} else {
+			b.WriteString(describe(e.Code))
+		}
 	}
 	for i, s := range e.Strings {
 		if i > 0 {
@@ -107,10 +112,6 @@ func (e *Error) Error() string {
 			b.WriteString(": ")
 			b.WriteString(cause)
 		}
-	}
-	if e.Fault != nil && len(e.Strings) == 0 {
-		b.WriteString(": ")
-		b.WriteString(e.Fault.Error())
 	}
 	return b.String()
 }

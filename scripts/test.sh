@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole wsgo test suite, as CI runs it: formatting, vet, staticcheck, and
+# every package's tests under the race detector. Committed fuzz corpora
+# (testdata/fuzz/...) run as ordinary test cases. Peer-backed interop tests
+# are required here (WSGO_PEERS=require): they fail, never skip, when a peer
+# cannot be started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export WSGO_PEERS=require
+STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.7.0
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "staticcheck ($STATICCHECK)"
+go run "$STATICCHECK" ./...
+
+step "go test -race ./... (unit, fuzz seeds, examples)"
+go test -race -count=1 ./...
