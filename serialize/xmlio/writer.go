@@ -1,6 +1,20 @@
 package xmlio
 
-import "io"
+import (
+	"io"
+
+	"github.com/wsgo/wsgo/errors"
+)
+
+// wrFlushThreshold is the buffered size past which a streaming Writer hands
+// its buffer to the destination. Every write method checks it after
+// appending, so a streaming Writer holds about this much plus one chunk.
+const wrFlushThreshold = 32 << 10
+
+// wrChunk is the largest piece of one text value escaped before the
+// flush threshold is checked again, so a streaming writer stays bounded
+// for very long strings.
+const wrChunk = 16 << 10
 
 // Writer produces XML 1.0 text. Create one with NewWriter (streams to an
 // io.Writer through an internal buffer) or NewBufferWriter (accumulates in
@@ -8,95 +22,172 @@ import "io"
 // writing methods record the first error and become no-ops, and Flush or Err
 // return it. A Writer can be reused with Reset, keeping its buffers. It is
 // not safe for concurrent use.
+//
+// Every error is an *errors.Error: InvalidOperation for calls made in the
+// wrong state (an attribute after content, text outside the root element, a
+// second root, EndElement with nothing open), InvalidFormat for names and
+// values XML cannot carry (a name that is not an NCName, invalid UTF-8, a
+// character XML forbids, "--" in a comment), InvalidArgument for namespace
+// arguments that contradict each other or the reserved prefixes, and Other,
+// wrapping the cause, when the destination fails. After an error the output
+// is incomplete (it may end inside a start tag) and nothing more reaches a
+// streaming writer's destination: the document must not be sent.
+//
+// The writer keeps the caller's name and namespace strings of open elements
+// and in-scope bindings instead of copying them, which is what makes it
+// allocation-free per element.
 type Writer struct {
-	_ int
+	buf []byte    // output not yet flushed (streaming) or all output (buffer)
+	dst io.Writer // nil for a buffer writer
+	err error     // first error, sticky
+
+	ns    []wrBinding // namespace bindings in scope, innermost last
+	open  []wrElement // open elements, innermost last
+	attrs []wrAttr    // attributes on the open start tag
+
+	scratch  []byte   // holds caller-appended values that need escaping
+	prefixes []string // generated prefixes "p1", "p2", ..., kept across Reset
+
+	state      wrDocState
+	inStartTag bool      // the innermost start tag is not yet closed by '>'
+	pending    wrPending // an AppendText or StartAttr value is not yet committed
+	mark       int       // len(buf) when the pending value started
+	wroteAny   bool      // anything written since creation or Reset
+
+	rootPrefix, rootLocal string // the root element, for messages after it ended
 }
+
+// wrBinding is one namespace binding in scope. Prefix "" is the default
+// namespace; ns "" with prefix "" is an xmlns="" undeclaration.
+type wrBinding struct {
+	prefix, ns string
+}
+
+// wrElement is an open element: its name for the end tag, its namespace,
+// and where its bindings start in Writer.ns.
+type wrElement struct {
+	prefix, local, ns string
+	nsMark            int
+}
+
+// wrAttr is an attribute written on the open start tag, kept to detect
+// duplicates and prefix conflicts.
+type wrAttr struct {
+	prefix, local, ns string
+}
+
+// wrDocState tracks where the writer is relative to the root element.
+type wrDocState uint8
+
+const (
+	wrBeforeRoot wrDocState = iota
+	wrInRoot
+	wrAfterRoot
+)
+
+// wrPending says which caller-appended value is outstanding.
+type wrPending uint8
+
+const (
+	wrPendingNone wrPending = iota
+	wrPendingText
+	wrPendingAttr
+)
 
 // NewWriter returns a Writer that streams to dst. Output is buffered; call
 // Flush at the end.
-func NewWriter(dst io.Writer) *Writer { panic("xmlio: Writer not yet implemented") }
+func NewWriter(dst io.Writer) *Writer {
+	w := &Writer{buf: make([]byte, 0, 8<<10)}
+	w.Reset(dst)
+	return w
+}
 
 // NewBufferWriter returns a Writer that accumulates output in memory,
-// appending to buf (which may be nil).
-func NewBufferWriter(buf []byte) *Writer { panic("xmlio: Writer not yet implemented") }
+// appending to buf (which may be nil). The writer owns buf from then on:
+// Reset reuses it from the start.
+func NewBufferWriter(buf []byte) *Writer {
+	w := &Writer{}
+	w.Reset(nil)
+	w.buf = buf
+	return w
+}
 
 // Reset discards state and output and makes w write to dst (nil: to its
 // in-memory buffer), keeping allocated buffers.
-func (w *Writer) Reset(dst io.Writer) {}
+func (w *Writer) Reset(dst io.Writer) {
+	w.buf = w.buf[:0]
+	w.dst = dst
+	w.err = nil
+	w.ns = w.ns[:0]
+	w.open = w.open[:0]
+	w.attrs = w.attrs[:0]
+	w.scratch = w.scratch[:0]
+	w.state = wrBeforeRoot
+	w.inStartTag = false
+	w.pending = wrPendingNone
+	w.mark = 0
+	w.wroteAny = false
+	w.rootPrefix, w.rootLocal = "", ""
+}
 
 // Bytes returns the output accumulated by a buffer writer (or not yet flushed
 // by a streaming one). It aliases the writer's buffer.
-func (w *Writer) Bytes() []byte { return nil }
+func (w *Writer) Bytes() []byte { return w.buf }
 
 // Err returns the first error recorded.
-func (w *Writer) Err() error { return nil }
+func (w *Writer) Err() error { return w.err }
 
-// Flush writes buffered output to the destination of a streaming writer.
-func (w *Writer) Flush() error { return nil }
+// Flush writes buffered output to the destination of a streaming writer and
+// returns the first error recorded. For a buffer writer it only returns the
+// error. Flushing with elements still open is allowed: the document simply
+// continues with the next call (Depth tells how many are open). Once an
+// error is recorded Flush writes nothing and returns it.
+func (w *Writer) Flush() error {
+	if w.err != nil || w.dst == nil {
+		return w.err
+	}
+	w.flush()
+	return w.err
+}
 
 // Depth returns the number of open elements.
-func (w *Writer) Depth() int { return 0 }
+func (w *Writer) Depth() int { return len(w.open) }
 
-// StartElement opens an element. When ns is not empty the element is put in
-// that namespace: with the given prefix if one is given (declared on this
-// element unless already bound to ns in scope), else with a prefix already
-// bound to ns in scope, else by declaring ns as the default namespace. When ns
-// is empty the element has no namespace (an xmlns="" undeclaration is written
-// if a default namespace is in scope). Attributes and declarations may be
-// added until the first content or child is written.
-func (w *Writer) StartElement(prefix, local, ns string) {}
+// flush hands the buffer to the destination; a failure becomes the sticky
+// error.
+func (w *Writer) flush() {
+	if len(w.buf) == 0 {
+		return
+	}
+	n, err := w.dst.Write(w.buf)
+	if err == nil && n < len(w.buf) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		w.failf(errors.Other, "write XML output (%d bytes buffered, %d written): %w; the document is incomplete", len(w.buf), n, err)
+		return
+	}
+	w.buf = w.buf[:0]
+}
 
-// DeclareNamespace adds xmlns:prefix="ns" (xmlns="ns" for an empty prefix) to
-// the open start tag, unless that exact binding is already in scope.
-func (w *Writer) DeclareNamespace(prefix, ns string) {}
+// maybeFlush flushes a streaming writer whose buffer passed the threshold.
+func (w *Writer) maybeFlush() {
+	if w.dst != nil && len(w.buf) >= wrFlushThreshold && w.err == nil {
+		w.flush()
+	}
+}
 
-// Attr adds an attribute to the open start tag. An attribute in a namespace
-// gets the given prefix, or one bound to ns in scope, or a generated one
-// (declared on this element). The value is escaped.
-func (w *Writer) Attr(prefix, local, ns, value string) {}
-
-// AttrBytes is Attr with a byte-slice value.
-func (w *Writer) AttrBytes(prefix, local, ns string, value []byte) {}
-
-// PrefixFor returns a prefix bound to ns in scope (for QName values).
-func (w *Writer) PrefixFor(ns string) (string, bool) { return "", false }
-
-// EndElement closes the innermost open element (as <e/> if it has no
-// content).
-func (w *Writer) EndElement() {}
-
-// Text writes escaped character data.
-func (w *Writer) Text(s string) {}
-
-// TextBytes writes escaped character data.
-func (w *Writer) TextBytes(b []byte) {}
-
-// Base64 writes b as base64 character data, encoding in chunks without
-// materializing the whole encoded form.
-func (w *Writer) Base64(b []byte) {}
-
-// Int writes a decimal integer as character data.
-func (w *Writer) Int(v int64) {}
-
-// Uint writes a decimal unsigned integer as character data.
-func (w *Writer) Uint(v uint64) {}
-
-// CData writes a CDATA section (split where the text contains "]]>").
-func (w *Writer) CData(s string) {}
-
-// Comment writes a comment ("--" in s is an error).
-func (w *Writer) Comment(s string) {}
-
-// Raw writes b as is: pre-serialized, well-formed markup the caller vouches
-// for.
-func (w *Writer) Raw(b []byte) {}
-
-// AppendText returns a buffer to which the caller may append the decimal or
-// other lexical form of a value without escaping concerns, to be committed
-// with CommitText; it avoids an intermediate string for numbers, dates and
-// the like. Text appended must not need escaping.
-func (w *Writer) AppendText() []byte { return nil }
-
-// CommitText writes b, obtained from AppendText and extended, as character
-// data.
-func (w *Writer) CommitText(b []byte) {}
+// WriteDeclaration writes the XML declaration
+// <?xml version="1.0" encoding="utf-8"?>. It must be the first thing
+// written.
+func (w *Writer) WriteDeclaration() {
+	if !w.allow(wrCallDeclaration, "XML declaration", "", "") {
+		return
+	}
+	if w.wroteAny {
+		w.failf(errors.InvalidOperation, "XML declaration %s: %s", w.where(), wrDeclNotFirst)
+		return
+	}
+	w.wroteAny = true
+	w.buf = append(w.buf, `<?xml version="1.0" encoding="utf-8"?>`...)
+}
