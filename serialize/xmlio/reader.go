@@ -260,8 +260,15 @@ func (r *Reader) Kind() Kind { return r.kind }
 
 // Depth returns the nesting depth of the current node: 1 on the root
 // element's start and end tags, 2 for its children and its text, 0 before
-// the root and after it.
-func (r *Reader) Depth() int { return len(r.stack) }
+// the root and after it. An element's children and character content are
+// one level deeper than the element itself.
+func (r *Reader) Depth() int {
+	d := len(r.stack)
+	if d > 0 && (r.kind == Text || r.kind == Comment) {
+		d++
+	}
+	return d
+}
 
 // current returns the element the reader is on, or nil when it is not on a
 // start or end tag.

@@ -38,12 +38,12 @@ var wellFormedTests = []struct {
 	{
 		name: "nested with text",
 		doc:  `<a><b>hi</b><c></c></a>`,
-		want: []string{"S 1 {}a", "S 2 {}b", `T 2 "hi"`, "E 2 {}b", "S 2 {}c", "E 2 {}c", "E 1 {}a", "EOF"},
+		want: []string{"S 1 {}a", "S 2 {}b", `T 3 "hi"`, "E 2 {}b", "S 2 {}c", "E 2 {}c", "E 1 {}a", "EOF"},
 	},
 	{
 		name: "whitespace outside root skipped, inside reported",
 		doc:  " \n<a>\n\t<b/>\n</a>\n\n",
-		want: []string{"S 1 {}a", `T 1 "\n\t" ws`, "S 2 {}b", "E 2 {}b", `T 1 "\n" ws`, "E 1 {}a", "EOF"},
+		want: []string{"S 1 {}a", `T 2 "\n\t" ws`, "S 2 {}b", "E 2 {}b", `T 2 "\n" ws`, "E 1 {}a", "EOF"},
 	},
 	{
 		name: "names with dots dashes digits underscores",
@@ -53,7 +53,7 @@ var wellFormedTests = []struct {
 	{
 		name: "non-ASCII names",
 		doc:  `<été ñ="ü"><日本語>x</日本語><a·b/></été>`,
-		want: []string{`S 1 {}été @{}ñ="ü"`, "S 2 {}日本語", `T 2 "x"`, "E 2 {}日本語", "S 2 {}a·b", "E 2 {}a·b", "E 1 {}été", "EOF"},
+		want: []string{`S 1 {}été @{}ñ="ü"`, "S 2 {}日本語", `T 3 "x"`, "E 2 {}日本語", "S 2 {}a·b", "E 2 {}a·b", "E 1 {}été", "EOF"},
 	},
 	{
 		name: "default namespace and prefixes",
@@ -108,33 +108,33 @@ var wellFormedTests = []struct {
 	{
 		name: "references in text and attributes",
 		doc:  `<a v="&lt;&gt;&amp;&apos;&quot;&#65;&#x42;&#x1F600;">&lt;&gt;&amp;&apos;&quot;&#65;&#x42;&#x1f600;&#xe9;</a>`,
-		want: []string{`S 1 {}a @{}v="<>&'\"AB😀"`, `T 1 "<>&'\"AB😀é"`, "E 1 {}a", "EOF"},
+		want: []string{`S 1 {}a @{}v="<>&'\"AB😀"`, `T 2 "<>&'\"AB😀é"`, "E 1 {}a", "EOF"},
 	},
 	{
 		name: "CR LF and lone CR in text become LF",
 		doc:  "<a>x\r\ny\rz\r\r\nw</a>",
-		want: []string{"S 1 {}a", `T 1 "x\ny\nz\n\nw"`, "E 1 {}a", "EOF"},
+		want: []string{"S 1 {}a", `T 2 "x\ny\nz\n\nw"`, "E 1 {}a", "EOF"},
 	},
 	{
 		name: "character reference to CR is kept",
 		doc:  "<a>x&#13;&#xD;\n</a>",
-		want: []string{"S 1 {}a", `T 1 "x\r\r\n"`, "E 1 {}a", "EOF"},
+		want: []string{"S 1 {}a", `T 2 "x\r\r\n"`, "E 1 {}a", "EOF"},
 	},
 	{
 		name: "CDATA",
 		doc:  "<a>x<![CDATA[<b>&amp;]] ]>\r\n]]>y<![CDATA[]]></a>",
-		want: []string{"S 1 {}a", `T 1 "x"`, `T 1 "<b>&amp;]] ]>\n" cdata`, `T 1 "y"`, `T 1 "" cdata ws`, "E 1 {}a", "EOF"},
+		want: []string{"S 1 {}a", `T 2 "x"`, `T 2 "<b>&amp;]] ]>\n" cdata`, `T 2 "y"`, `T 2 "" cdata ws`, "E 1 {}a", "EOF"},
 	},
 	{
 		name: "comments skipped",
 		doc:  "<!-- before --><a><!-- in -->x<!---->y</a><!-- after -->",
-		want: []string{"S 1 {}a", `T 1 "x"`, `T 1 "y"`, "E 1 {}a", "EOF"},
+		want: []string{"S 1 {}a", `T 2 "x"`, `T 2 "y"`, "E 1 {}a", "EOF"},
 	},
 	{
 		name: "comments reported",
 		doc:  "<!-- before --><a><!-- in\r\n- -->x</a><!-- after -->",
 		opts: &Options{ReportComments: true},
-		want: []string{`C 0 " before "`, "S 1 {}a", `C 1 " in\n- "`, `T 1 "x"`, "E 1 {}a", `C 0 " after "`, "EOF"},
+		want: []string{`C 0 " before "`, "S 1 {}a", `C 2 " in\n- "`, `T 2 "x"`, "E 1 {}a", `C 0 " after "`, "EOF"},
 	},
 	{
 		name: "declaration, BOM",
@@ -144,7 +144,7 @@ var wellFormedTests = []struct {
 	{
 		name: "declaration with single quotes and US-ASCII",
 		doc:  "<?xml version='1.0' encoding='us-ascii' ?><a>&#xe9;</a>",
-		want: []string{"S 1 {}a", `T 1 "é"`, "E 1 {}a", "EOF"},
+		want: []string{"S 1 {}a", `T 2 "é"`, "E 1 {}a", "EOF"},
 	},
 	{
 		name: "declaration version only",
@@ -154,12 +154,12 @@ var wellFormedTests = []struct {
 	{
 		name: "end tag with whitespace; gt in text and attribute",
 		doc:  "<a x='>'>1 > 0</a \n>",
-		want: []string{`S 1 {}a @{}x=">"`, `T 1 "1 > 0"`, "E 1 {}a", "EOF"},
+		want: []string{`S 1 {}a @{}x=">"`, `T 2 "1 > 0"`, "E 1 {}a", "EOF"},
 	},
 	{
 		name: "supplementary characters and C1 controls allowed",
 		doc:  "<a>\U0001F600\u0085\u00A0\uFFFD</a>",
-		want: []string{"S 1 {}a", "T 1 \"\U0001F600\\u0085\\u00a0\uFFFD\"", "E 1 {}a", "EOF"},
+		want: []string{"S 1 {}a", "T 2 \"\U0001F600\\u0085\\u00a0\uFFFD\"", "E 1 {}a", "EOF"},
 	},
 	{
 		name: "many attributes (sorted duplicate check)",
