@@ -200,3 +200,28 @@ func escSplit[S ~string | ~[]byte](s S, limit int) int {
 	}
 	return cut
 }
+
+// AppendEscapedText appends s to dst escaped as character data, exactly as
+// Writer.Text writes it. When s holds something XML cannot carry (invalid
+// UTF-8, a forbidden character) it returns dst unchanged and false; the
+// Writer's own methods report such input as an InvalidFormat error. It lets
+// callers that assemble trusted markup for Writer.Raw share the writer's
+// escaping rules instead of keeping their own.
+func AppendEscapedText(dst []byte, s string) ([]byte, bool) {
+	out, bad := escAppend(dst, s, &escTextTable)
+	if bad >= 0 {
+		return dst, false
+	}
+	return out, true
+}
+
+// AppendEscapedAttr appends s to dst escaped as a double-quoted attribute
+// value, exactly as Writer.Attr writes it, or returns dst unchanged and
+// false when s holds something XML cannot carry.
+func AppendEscapedAttr(dst []byte, s string) ([]byte, bool) {
+	out, bad := escAppend(dst, s, &escAttrTable)
+	if bad >= 0 {
+		return dst, false
+	}
+	return out, true
+}
