@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole wsgo test suite, as CI runs it: formatting, vet, staticcheck, and
-# every package's tests under the race detector. Committed fuzz corpora
+# every package's tests under the race detector and once more without it
+# (for allocation assertions). Committed fuzz corpora
 # (testdata/fuzz/...) run as ordinary test cases. Peer-backed interop tests
 # are required here (WSGO_PEERS=require): they fail, never skip, when a peer
 # cannot be started.
@@ -26,3 +27,8 @@ go run "$STATICCHECK" ./...
 
 step "go test -race ./... (unit, fuzz seeds, examples)"
 go test -race -count=1 ./...
+
+# Allocation assertions (testing.AllocsPerRun) only mean something without
+# the race detector, which makes sync.Pool drop items at random.
+step "go test ./... (allocation assertions, without -race)"
+go test -count=1 ./...
