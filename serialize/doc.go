@@ -6,7 +6,8 @@
 //
 // It runs on wsgo's streaming XML layer (package xmlio): no DOM and no
 // encoding/xml on the hot path. The package also holds the XSD value types
-// SOAP needs (Decimal, DateTime, Date, Time, Duration, GUID, HexBinary).
+// SOAP needs (Decimal, DateTime, Date, Time, Duration, GUID, HexBinary,
+// AnyURI).
 //
 //	b, err := serialize.Marshal(&req)                  // a whole element
 //	err = serialize.Unmarshal(b, &resp)                 // a whole document
