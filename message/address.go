@@ -68,7 +68,8 @@ func (ep EndpointAddress) clone() EndpointAddress {
 // Address addresses the message to ep (WsAddressMessage): To becomes ep's
 // URL (the version's anonymous address when empty) and each reference
 // parameter is added as a custom header (marked
-// wsa:IsReferenceParameter="true" with WS-Addressing 1.0). A nil ep only
+// wsa:IsReferenceParameter="true" with WS-Addressing 1.0); like any
+// header, a reference parameter must be namespace-qualified. A nil ep only
 // marks the message addressed. A message can be addressed once; a second
 // call fails with InvalidOperation.
 func (m *Message) Address(ep *EndpointAddress) error {

@@ -68,9 +68,11 @@ func (m *Message) clearCustomHeaders() {
 // element are dropped when the envelope is written.
 //
 // Headers are not replaced: to replace one, RemoveCustomHeader it first. A
-// standard WS-Addressing header of the message's version cannot be added
-// this way (use SetAction and the like), and a message with EnvelopeNone
-// has no headers (InvalidOperation).
+// header element without a namespace is refused (InvalidArgument: SOAP 1.1
+// §4.2 and SOAP 1.2 Part 1 §5.2 require header blocks to be
+// namespace-qualified), as is a standard WS-Addressing header of the
+// message's version (use SetAction and the like); a message with
+// EnvelopeNone has no headers (InvalidOperation).
 func (m *Message) AddCustomHeader(value any, attrs HeaderAttributes) error {
 	if err := m.check(opAddCustom); err != nil {
 		return err
@@ -104,6 +106,9 @@ func (m *Message) addCustom(op string, value any, attrs HeaderAttributes) error 
 		return asError(op, errors.InvalidArgument, err, "the header value did not serialize to an element")
 	}
 	name := m.headerName(r)
+	if name.Space == "" {
+		return errors.Errorf(errors.InvalidArgument, "header %s has no namespace; SOAP requires every header block to be namespace-qualified (give its XMLName or element a namespace)", formatName(name)).WithOp(op)
+	}
 	if h, ok := m.standardName(name); ok {
 		return errors.Errorf(errors.InvalidArgument, "%s is the standard %s header; set it with Set%s", formatName(name), h, h).WithOp(op)
 	}

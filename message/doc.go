@@ -76,7 +76,10 @@
 // Received WS-Addressing headers of the message's addressing version are
 // standard headers; all other headers, including WS-Addressing headers of
 // the other version, are custom headers (and so fail CheckMustUnderstand
-// when marked mustUnderstand and not processed).
+// when marked mustUnderstand and not processed). A repeated wsa:RelatesTo
+// of another RelationshipType is kept as an understood custom header. Every
+// header block must be namespace-qualified (SOAP 1.1 §4.2, SOAP 1.2 Part 1
+// §5.2): an unqualified one is refused when added and when received.
 //
 // # Faults
 //
@@ -85,4 +88,17 @@
 // either into one; [NewFault] builds one with a standard code,
 // [SetFaultDetail] and [FaultDetail] put a typed value into and out of its
 // detail.
+//
+// Faults are read as strictly as WCF reads them: the children come in
+// their order (SOAP 1.2: Code, Reason, Node, Role, Detail; SOAP 1.1:
+// faultcode, faultstring, faultactor, detail), each at most once, the
+// first two required. A SOAP 1.2 fault's top-level code must be one of the
+// five SOAP codes; an application code goes into a Subcode (a SOAP 1.1
+// code is translated, and SOAP 1.1, which has no subcodes, writes only the
+// top-level code).
+//
+// A host that gets a *VersionMismatchError from ReadStart answers in
+// VersionMismatchError.ReplyVersion with a VersionMismatch fault carrying
+// [UpgradeHeader]; a SOAP 1.2 MustUnderstand fault may carry a
+// [NotUnderstoodHeader] per header of the MustUnderstandError.
 package message

@@ -2,6 +2,7 @@ package message
 
 import (
 	"encoding/xml"
+	"slices"
 	"strings"
 
 	"github.com/wsgo/wsgo/errors"
@@ -9,12 +10,53 @@ import (
 	"github.com/wsgo/wsgo/serialize/xmlio"
 )
 
-// ErrVersionMismatch is the cause inside the InvalidFormat error ReadStart
-// returns for an Envelope element in another namespace than the message's
-// SOAP version: the other SOAP version's, or an unknown one. A host
-// answers it with a VersionMismatch fault (SOAP 1.2 §5.4.7). Test with
-// IsVersionMismatch or errors.Is(err, ErrVersionMismatch).
+// ErrVersionMismatch is what the InvalidFormat error ReadStart returns
+// for an Envelope element in another namespace than the message's SOAP
+// version matches with errors.Is; its cause is a *VersionMismatchError
+// saying what was received. A host answers it with a VersionMismatch fault
+// (SOAP 1.2 Part 1 §5.4.7). Test with IsVersionMismatch or
+// errors.Is(err, ErrVersionMismatch).
 var ErrVersionMismatch = errors.New("SOAP envelope version mismatch")
+
+// VersionMismatchError is the cause inside ReadStart's error for an
+// envelope of another SOAP version than the message's. It says which
+// version arrived, because the answer depends on it: a SOAP 1.1 sender
+// gets a SOAP 1.1 VersionMismatch fault (SOAP 1.2 Part 1 Appendix A),
+// a sender of an unknown version a fault in the receiver's own version;
+// both should carry an UpgradeHeader listing the versions supported.
+//
+//	var vm *message.VersionMismatchError
+//	if errors.As(err, &vm) { reply, _ := message.New(vm.ReplyVersion(), ...) }
+type VersionMismatchError struct {
+	// Expected is the message's envelope version.
+	Expected EnvelopeVersion
+	// Received is the version of the envelope received, 0 when its
+	// namespace is no SOAP version's.
+	Received EnvelopeVersion
+	// Namespace is the namespace of the Envelope element received.
+	Namespace string
+}
+
+// Error describes the mismatch.
+func (e *VersionMismatchError) Error() string {
+	if e.Received != 0 {
+		return "received a " + e.Received.String() + " envelope, expected " + e.Expected.String()
+	}
+	return "received an Envelope in the unknown namespace \"" + e.Namespace + "\", expected " + e.Expected.String()
+}
+
+// Is makes errors.Is(err, ErrVersionMismatch) true.
+func (e *VersionMismatchError) Is(target error) bool { return target == ErrVersionMismatch }
+
+// ReplyVersion is the envelope version to send the VersionMismatch fault
+// in: the received version when it is a SOAP version this package writes,
+// else the expected one.
+func (e *VersionMismatchError) ReplyVersion() EnvelopeVersion {
+	if e.Received == SOAP11 || e.Received == SOAP12 {
+		return e.Received
+	}
+	return e.Expected
+}
 
 // IsVersionMismatch reports whether err says a received envelope was of
 // another SOAP version than expected.
@@ -28,11 +70,15 @@ func IsVersionMismatch(err error) bool { return errors.Is(err, ErrVersionMismatc
 // The message is addressed afterwards, and is a fault when that element is
 // a SOAP Fault. With EnvelopeNone, the document element is the body.
 //
-// Every violation of the envelope's structure is an InvalidFormat error
-// (an Envelope of another version wraps ErrVersionMismatch); more headers
-// than Options.MaxProcessedHeaders is QuotaExceeded; errors of r (its
-// depth, size and namespace quotas, malformed XML, a DTD) are returned as
-// r reports them. On failure the message stays Empty.
+// Every violation of the envelope's structure is an InvalidFormat error:
+// an Envelope of another version (its cause is a *VersionMismatchError,
+// which errors.Is matches to ErrVersionMismatch), a header block without a
+// namespace, a standard header twice (RelatesTo may repeat with different
+// RelationshipTypes; the ones after the first are kept as custom headers).
+// More headers than Options.MaxProcessedHeaders is QuotaExceeded; errors
+// of r (its depth, size and namespace quotas, malformed XML, a DTD, a
+// processing instruction) are returned as r reports them. On failure the
+// message stays Empty.
 func (m *Message) ReadStart(r *xmlio.Reader) error {
 	const op = "ReadStart"
 	if err := m.check(opReadStart); err != nil {
@@ -126,18 +172,20 @@ func (m *Message) rootError(r *xmlio.Reader) error {
 		return errors.Errorf(errors.InvalidFormat, "line %d: the root element %s is not a SOAP Envelope; expected {%s}Envelope", r.Line(), formatName(currentName(r)), m.env.Namespace())
 	}
 	var e *errors.Error
-	if got, ok := envelopeVersionOf(r.Namespace()); ok {
+	got, ok := envelopeVersionOf(r.Namespace())
+	if ok {
 		e = errors.Errorf(errors.InvalidFormat, "received a %s envelope, expected %s; the peer uses another SOAP version (answer with a VersionMismatch fault, or create the message with %s)", got, m.env, got)
 	} else {
-		e = errors.Errorf(errors.InvalidFormat, "line %d: the Envelope element is in the unknown namespace %q; expected %s's %q", r.Line(), r.Namespace(), m.env, m.env.Namespace())
+		e = errors.Errorf(errors.InvalidFormat, "line %d: the Envelope element is in the unknown namespace %q; expected %s's %q (answer with a VersionMismatch fault)", r.Line(), r.Namespace(), m.env, m.env.Namespace())
 	}
-	e.Err = ErrVersionMismatch
+	e.Err = &VersionMismatchError{Expected: m.env, Received: got, Namespace: string(r.Namespace())}
 	return e
 }
 
 // readHeaders reads the children of the Header element r is on.
 func (m *Message) readHeaders(r *xmlio.Reader) error {
 	count := 0
+	var moreRelations []string // relationship types of RelatesTo headers after the first
 	for {
 		k, err := r.Next()
 		if err != nil {
@@ -149,12 +197,31 @@ func (m *Message) readHeaders(r *xmlio.Reader) error {
 			if count > m.maxHeaders {
 				return errors.Quotaf("MaxProcessedHeaders", "line %d: the envelope has more than %d headers; raise Options.MaxProcessedHeaders if the sender is legitimate", r.Line(), m.maxHeaders)
 			}
+			if len(r.Namespace()) == 0 {
+				return errors.Errorf(errors.InvalidFormat, "line %d: header %s has no namespace; %s requires every header block to be namespace-qualified (answer with a Sender fault)", r.Line(), formatName(currentName(r)), m.env)
+			}
 			attrs, err := readHeaderAttrs(r, m.env)
 			if err != nil {
 				return err
 			}
 			if h, ok := m.standardHeaderAt(r); ok {
-				err = m.readStandard(r, h)
+				if h == RelatesToHeader && m.std.has(h) {
+					// RelatesTo repeats, once per relationship type
+					// (WS-Addressing 1.0 Core §3.2); the first is the
+					// standard header, later ones are kept as understood
+					// custom headers.
+					v, _ := r.AttrValue("RelationshipType", "")
+					rel := m.relationship(string(trimSpace(v)))
+					if rel == m.relationship(m.std.relationshipType) || slices.Contains(moreRelations, rel) {
+						return errors.Errorf(errors.InvalidFormat, "line %d: the envelope has two RelatesTo headers of the same RelationshipType; a message relates to one message per relationship", r.Line())
+					}
+					moreRelations = append(moreRelations, rel)
+					if err = m.storeReceived(r, attrs); err == nil {
+						m.hdrs[len(m.hdrs)-1].understood = true
+					}
+				} else {
+					err = m.readStandard(r, h)
+				}
 			} else {
 				err = m.storeReceived(r, attrs)
 			}
@@ -180,6 +247,15 @@ func (m *Message) standardHeaderAt(r *xmlio.Reader) (HeaderType, bool) {
 		return 0, false
 	}
 	return standardHeaderType(r.Local())
+}
+
+// relationship returns a RelatesTo's relationship type with the default
+// made explicit: WS-Addressing 1.0's reply for an absent RelationshipType.
+func (m *Message) relationship(relType string) string {
+	if relType == "" && m.addr == Addressing1_0 {
+		return RelationshipReply
+	}
+	return relType
 }
 
 // readStandard reads standard header h; r is on its start tag and is left

@@ -1,6 +1,7 @@
 package message
 
 import (
+	"encoding/xml"
 	"strings"
 	"testing"
 
@@ -132,5 +133,75 @@ func TestRemoveHeader(t *testing.T) {
 	out := write(t, m, &orderBody{Item: "i", Qty: 1})
 	if strings.Contains(string(out), "Header") {
 		t.Errorf("an empty Header element was written: %s", out)
+	}
+}
+
+// TestUnqualifiedHeaderBlocks: every header block must be
+// namespace-qualified (SOAP 1.1 §4.2, SOAP 1.2 Part 1 §5.2). A received
+// unqualified one is a malformed message; adding one is refused.
+func TestUnqualifiedHeaderBlocks(t *testing.T) {
+	for _, c := range []struct {
+		env  EnvelopeVersion
+		open string
+	}{{SOAP11, env11Open}, {SOAP12, env12Open}} {
+		for _, h := range []string{`<plain>v</plain>`, `<h xmlns="">v</h>`} {
+			data := c.open + `<s:Header>` + h + `</s:Header>` + okBody + envClose
+			m := mustNew(t, c.env, AddressingTransport, nil)
+			err := m.ReadStart(newReader([]byte(data)))
+			wantCode(t, err, errors.InvalidFormat)
+			if !strings.Contains(err.Error(), "namespace-qualified") {
+				t.Errorf("%v %s: error %q does not say headers must be namespace-qualified", c.env, h, err)
+			}
+			if m.State() != Empty {
+				t.Errorf("state %v after the failed ReadStart", m.State())
+			}
+		}
+		m := mustNew(t, c.env, Addressing1_0, nil)
+		if err := m.Initialize(Blank, nil); err != nil {
+			t.Fatal(err)
+		}
+		type plain struct {
+			XMLName xml.Name `xml:"Plain"`
+			V       string   `xml:"V"`
+		}
+		wantCode(t, m.AddCustomHeader(&plain{V: "x"}, HeaderAttributes{}), errors.InvalidArgument)
+		wantCode(t, m.AddCustomHeader(etree.NewElement("plain"), HeaderAttributes{}), errors.InvalidArgument)
+		err := m.Address(&EndpointAddress{URL: "http://x/", ReferenceParameters: []*etree.Element{etree.NewElement("ticket")}})
+		wantCode(t, err, errors.InvalidArgument)
+		if m.CustomHeaderCount(xml.Name{Local: "ticket"}) != 0 || m.IsAddressed() {
+			t.Errorf("a refused reference parameter left the message addressed or with headers")
+		}
+	}
+}
+
+// TestRepeatedRelatesTo: wsa:RelatesTo repeats (WS-Addressing 1.0 Core
+// §3.2), one per relationship type. The first is the standard header;
+// later ones of other types are kept as (understood) custom headers. Two
+// of the same type stay an error.
+func TestRepeatedRelatesTo(t *testing.T) {
+	const other = `<a:RelatesTo RelationshipType="urn:example:rel:parent">urn:uuid:parent</a:RelatesTo>`
+	data := env12Open + `<s:Header><a:RelatesTo>urn:uuid:req</a:RelatesTo>` + other + `</s:Header>` + okBody + envClose
+	m := readStart(t, SOAP12, Addressing1_0, []byte(data))
+	if id, rel, ok := m.RelatesTo(); !ok || id != "urn:uuid:req" || rel != "" {
+		t.Errorf("RelatesTo = %q, %q, %v", id, rel, ok)
+	}
+	relName := xml.Name{Space: NamespaceAddressing1_0, Local: "RelatesTo"}
+	if n := m.CustomHeaderCount(relName); n != 1 {
+		t.Errorf("%d RelatesTo custom headers, want 1", n)
+	}
+	if err := m.CheckMustUnderstand(); err != nil {
+		t.Errorf("CheckMustUnderstand: %v", err)
+	}
+	for _, dup := range []string{
+		`<a:RelatesTo>urn:uuid:1</a:RelatesTo><a:RelatesTo>urn:uuid:2</a:RelatesTo>`,
+		`<a:RelatesTo>urn:uuid:1</a:RelatesTo><a:RelatesTo RelationshipType="http://www.w3.org/2005/08/addressing/reply">urn:uuid:2</a:RelatesTo>`,
+		`<a:RelatesTo>urn:uuid:1</a:RelatesTo>` + other + other,
+	} {
+		m := mustNew(t, SOAP12, Addressing1_0, nil)
+		err := m.ReadStart(newReader([]byte(env12Open + `<s:Header>` + dup + `</s:Header>` + okBody + envClose)))
+		wantCode(t, err, errors.InvalidFormat)
+		if !strings.Contains(err.Error(), "RelatesTo") {
+			t.Errorf("%s: %v", dup, err)
+		}
 	}
 }

@@ -21,19 +21,43 @@ type Order struct {
 }
 
 // Build a request with a custom header, write it, read it back, and get
-// the header and the body.
+// the header and the body. Every call that can fail is checked: a wrong
+// state, a bad header value or a malformed envelope each says what went
+// wrong.
 func Example() {
 	// Send side.
-	req, _ := message.New(message.SOAP12, message.Addressing1_0, &message.Options{
+	req, err := message.New(message.SOAP12, message.Addressing1_0, &message.Options{
 		NewMessageID: func() string { return "urn:uuid:6b29fc40-ca47-1067-b31d-00dd010662da" },
 	})
-	req.Initialize(message.Request, nil)
-	req.SetAction("urn:example:orders/Place")
-	req.Address(&message.EndpointAddress{URL: "https://shop.example/orders"})
-	req.AddCustomHeader(&Session{ID: "s-42"}, message.HeaderAttributes{MustUnderstand: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := req.Initialize(message.Request, nil); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := req.SetAction("urn:example:orders/Place"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := req.Address(&message.EndpointAddress{URL: "https://shop.example/orders"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := req.AddCustomHeader(&Session{ID: "s-42"}, message.HeaderAttributes{MustUnderstand: true}); err != nil {
+		fmt.Println(err)
+		return
+	}
 	w := xmlio.NewBufferWriter(nil)
-	req.WriteStart(w)
-	req.WriteBody(&Order{Item: "widget", Qty: 3})
+	if err := req.WriteStart(w); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := req.WriteBody(&Order{Item: "widget", Qty: 3}); err != nil {
+		fmt.Println(err)
+		return
+	}
 	if err := req.WriteEnd(); err != nil {
 		fmt.Println(err)
 		return
@@ -41,12 +65,16 @@ func Example() {
 	fmt.Println(string(w.Bytes()))
 
 	// Receive side.
-	in, _ := message.New(message.SOAP12, message.Addressing1_0, nil)
+	in, err := message.New(message.SOAP12, message.Addressing1_0, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	if err := in.ReadStart(xmlio.NewReader(w.Bytes(), nil)); err != nil {
 		fmt.Println(err)
 		return
 	}
-	action, _ := in.Action()
+	action, _ := in.Action() // false only when the header is absent
 	var s Session
 	attrs, err := in.CustomHeader(xml.Name{Space: "urn:example:session", Local: "Session"}, &s)
 	if err != nil {
@@ -74,23 +102,60 @@ func Example() {
 
 // A service answers a request it could not process with a fault reply.
 func ExampleNewFault() {
-	req, _ := message.New(message.SOAP11, message.AddressingTransport, nil)
-	req.ReadStart(xmlio.NewReader([]byte(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>`), nil))
+	req, err := message.New(message.SOAP11, message.AddressingTransport, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := req.ReadStart(xmlio.NewReader([]byte(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>`), nil)); err != nil {
+		fmt.Println(err)
+		return
+	}
 
-	reply, _ := message.New(message.SOAP11, message.AddressingTransport, nil)
-	reply.Initialize(message.FaultReply, req)
+	reply, err := message.New(message.SOAP11, message.AddressingTransport, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := reply.Initialize(message.FaultReply, req); err != nil {
+		fmt.Println(err)
+		return
+	}
 	w := xmlio.NewBufferWriter(nil)
-	reply.WriteStart(w)
-	reply.WriteBody(message.NewFault(message.SOAP11, message.FaultSender, "Qty must be positive"))
-	reply.WriteEnd()
+	if err := reply.WriteStart(w); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := reply.WriteBody(message.NewFault(message.SOAP11, message.FaultSender, "Qty must be positive")); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := reply.WriteEnd(); err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(reply.IsFault())
 	fmt.Println(string(w.Bytes()))
 
 	// The client reads it back.
-	in, _ := message.New(message.SOAP11, message.AddressingTransport, nil)
-	in.ReadStart(xmlio.NewReader(w.Bytes(), nil))
+	in, err := message.New(message.SOAP11, message.AddressingTransport, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := in.ReadStart(xmlio.NewReader(w.Bytes(), nil)); err != nil {
+		fmt.Println(err)
+		return
+	}
 	var f errors.Fault
-	in.ReadBody(&f)
+	if err := in.ReadBody(&f); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := in.ReadEnd(); err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(in.IsFault(), f.Code.Value.Local, f.Reason())
 	// Output:
 	// true

@@ -3,7 +3,9 @@ package message
 import (
 	"bytes"
 	"encoding/xml"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/beevik/etree"
 	"github.com/wsgo/wsgo/errors"
@@ -99,10 +101,30 @@ func translateCode(name xml.Name, env EnvelopeVersion) xml.Name {
 	return name
 }
 
-// writeFault writes f as a Fault element of version env.
+// isStandardCode12 reports whether name is one of the SOAP 1.2 fault codes,
+// the only values allowed as a top-level Code (SOAP 1.2 Part 1 §5.4.6).
+func isStandardCode12(name xml.Name) bool {
+	if name.Space != NamespaceSOAP12 {
+		return false
+	}
+	for c := FaultSender; c <= FaultDataEncodingUnknown; c++ {
+		if faultCodeNames[c][1] == name.Local {
+			return true
+		}
+	}
+	return false
+}
+
+// writeFault writes f as a Fault element of version env. In SOAP 1.2 the
+// top-level code must be a standard one (after translation from SOAP 1.1).
 func writeFault(w *xmlio.Writer, env EnvelopeVersion, f *errors.Fault, opts *serialize.Options) error {
 	if f.Code.Value.Local == "" {
 		return errors.Errorf(errors.InvalidArgument, "the fault has no code; set Code.Value (NewFault gives a standard one)")
+	}
+	if env == SOAP12 && !isStandardCode12(translateCode(f.Code.Value, env)) {
+		return errors.Errorf(errors.InvalidArgument,
+			"fault code %s cannot be a SOAP 1.2 top-level code, which must be Sender, Receiver, MustUnderstand, VersionMismatch or DataEncodingUnknown; "+
+				"put it in a Subcode under Sender or Receiver", formatName(f.Code.Value))
 	}
 	ns := env.Namespace()
 	w.StartElement("s", "Fault", ns)
@@ -245,12 +267,27 @@ func readQName(r *xmlio.Reader) (xml.Name, error) {
 	return xml.Name{Space: string(ns), Local: string(local)}, nil
 }
 
+// faultChildren are the children of a Fault in the order the versions
+// require, each at most once: SOAP 1.1 §4.4 (index 0) and SOAP 1.2 Part 1
+// §5.4 (index 1). The first two are required.
+var faultChildren = [2][]string{
+	{"faultcode", "faultstring", "faultactor", "detail"},
+	{"Code", "Reason", "Node", "Role", "Detail"},
+}
+
 // readFault reads the Fault element r is on; r is left on its end tag.
+// Its children must come in their order, each at most once; children it
+// does not know are skipped.
 func readFault(r *xmlio.Reader, env EnvelopeVersion, opts *serialize.Options) (*errors.Fault, error) {
 	f := &errors.Fault{}
 	depth := r.Depth()
 	ns := env.Namespace()
-	gotCode, gotReason := false, false
+	names := faultChildren[1]
+	if env == SOAP11 {
+		names = faultChildren[0]
+	}
+	last := -1 // index in names of the last child read
+	var seen [5]bool
 	for {
 		k, err := r.Next()
 		if err != nil {
@@ -258,21 +295,29 @@ func readFault(r *xmlio.Reader, env EnvelopeVersion, opts *serialize.Options) (*
 		}
 		switch k {
 		case xmlio.StartElement:
-			local := string(r.Local())
 			elemNS := string(r.Namespace())
 			// SOAP 1.1 fault children are unqualified; some stacks qualify
 			// them with the envelope namespace, which is accepted.
-			if elemNS != ns && (env == SOAP12 || elemNS != "") {
+			child := -1
+			if elemNS == ns || (env == SOAP11 && elemNS == "") {
+				child = slices.Index(names, string(r.Local()))
+			}
+			if child < 0 {
 				if err := r.Skip(); err != nil {
 					return nil, err
 				}
 				continue
 			}
-			switch {
-			case env == SOAP11 && local == "faultcode", env == SOAP12 && local == "Code":
-				if gotCode {
-					return nil, errors.Errorf(errors.InvalidFormat, "line %d: the Fault has two %s elements", r.Line(), local)
-				}
+			if child == last {
+				return nil, errors.Errorf(errors.InvalidFormat, "line %d: the Fault has two %s elements", r.Line(), names[child])
+			}
+			if child < last {
+				return nil, errors.Errorf(errors.InvalidFormat, "line %d: %s after %s in the Fault; a %s Fault's children come in the order %s",
+					r.Line(), names[child], names[last], env, strings.Join(names, ", "))
+			}
+			last, seen[child] = child, true
+			switch child {
+			case 0: // faultcode, Code
 				if env == SOAP11 {
 					f.Code.Value, err = readQName(r)
 				} else {
@@ -281,38 +326,29 @@ func readFault(r *xmlio.Reader, env EnvelopeVersion, opts *serialize.Options) (*
 				if err != nil {
 					return nil, err
 				}
-				gotCode = true
-			case env == SOAP11 && local == "faultstring":
-				reason, err := readReason(r)
-				if err != nil {
+			case 1: // faultstring, Reason
+				if env == SOAP11 {
+					reason, err := readReason(r)
+					if err != nil {
+						return nil, err
+					}
+					f.Reasons = append(f.Reasons, reason)
+				} else if err := readReasons12(r, ns, f); err != nil {
 					return nil, err
 				}
-				f.Reasons = append(f.Reasons, reason)
-				gotReason = true
-			case env == SOAP12 && local == "Reason":
-				if err := readReasons12(r, ns, f); err != nil {
-					return nil, err
-				}
-				gotReason = true
-			case env == SOAP11 && local == "faultactor", env == SOAP12 && local == "Role":
-				text, err := r.ReadElementText(nil)
-				if err != nil {
-					return nil, err
-				}
-				f.Actor = string(trimSpace(text))
-			case env == SOAP12 && local == "Node":
-				text, err := r.ReadElementText(nil)
-				if err != nil {
-					return nil, err
-				}
-				f.Node = string(trimSpace(text))
-			case env == SOAP11 && local == "detail", env == SOAP12 && local == "Detail":
+			case len(names) - 1: // detail, Detail
 				if err := serialize.UnmarshalElement(r, currentName(r), &f.Detail, opts); err != nil {
 					return nil, err
 				}
-			default:
-				if err := r.Skip(); err != nil {
+			default: // faultactor; Node, Role
+				text, err := r.ReadElementText(nil)
+				if err != nil {
 					return nil, err
+				}
+				if env == SOAP12 && child == 2 {
+					f.Node = string(trimSpace(text))
+				} else {
+					f.Actor = string(trimSpace(text))
 				}
 			}
 		case xmlio.Text:
@@ -321,15 +357,10 @@ func readFault(r *xmlio.Reader, env EnvelopeVersion, opts *serialize.Options) (*
 			}
 		case xmlio.EndElement:
 			if r.Depth() == depth {
-				if !gotCode {
-					codeElem := "Code"
-					if env == SOAP11 {
-						codeElem = "faultcode"
+				for i := range 2 {
+					if !seen[i] {
+						return nil, errors.Errorf(errors.InvalidFormat, "line %d: the %s Fault has no %s; it needs %s and %s", r.Line(), env, names[i], names[0], names[1])
 					}
-					return nil, errors.Errorf(errors.InvalidFormat, "line %d: the %s Fault has no %s", r.Line(), env, codeElem)
-				}
-				if !gotReason && env == SOAP12 {
-					return nil, errors.Errorf(errors.InvalidFormat, "line %d: the SOAP 1.2 Fault has no Reason", r.Line())
 				}
 				return f, nil
 			}

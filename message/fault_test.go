@@ -143,3 +143,77 @@ func TestFaultDetail(t *testing.T) {
 		t.Errorf("String = %q", got)
 	}
 }
+
+// TestReadFaultStructure: a Fault's children are a sequence, each at most
+// once (SOAP 1.2 Part 1 §5.4: Code, Reason, Node?, Role?, Detail?; SOAP
+// 1.1 §4.4: faultcode, faultstring, faultactor?, detail?), and SOAP 1.1's
+// faultstring is required like SOAP 1.2's Reason.
+func TestReadFaultStructure(t *testing.T) {
+	const (
+		code12   = `<s:Code><s:Value>s:Sender</s:Value></s:Code>`
+		reason12 = `<s:Reason><s:Text xml:lang="en">x</s:Text></s:Reason>`
+		node12   = `<s:Node>http://n/</s:Node>`
+		role12   = `<s:Role>http://r/</s:Role>`
+		detail12 = `<s:Detail/>`
+	)
+	bad := []struct {
+		env  EnvelopeVersion
+		body string
+		want string
+	}{
+		{SOAP11, `<s:Fault><faultcode>s:Client</faultcode></s:Fault>`, "no faultstring"},
+		{SOAP11, `<s:Fault><faultstring>x</faultstring><faultcode>s:Client</faultcode></s:Fault>`, "faultcode after faultstring"},
+		{SOAP11, `<s:Fault><faultcode>s:Client</faultcode><faultstring>x</faultstring><faultstring>y</faultstring></s:Fault>`, "two faultstring"},
+		{SOAP11, `<s:Fault><faultcode>s:Client</faultcode><faultstring>x</faultstring><detail/><faultactor>a</faultactor></s:Fault>`, "faultactor after detail"},
+		{SOAP12, `<s:Fault>` + reason12 + code12 + `</s:Fault>`, "Code after Reason"},
+		{SOAP12, `<s:Fault>` + code12 + reason12 + reason12 + `</s:Fault>`, "two Reason"},
+		{SOAP12, `<s:Fault>` + code12 + reason12 + role12 + node12 + `</s:Fault>`, "Node after Role"},
+		{SOAP12, `<s:Fault>` + code12 + reason12 + detail12 + role12 + `</s:Fault>`, "Role after Detail"},
+	}
+	for _, c := range bad {
+		_, err := readFaultFrom(t, c.env, c.body)
+		wantCode(t, err, errors.InvalidFormat)
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %q does not mention %q", c.body, err, c.want)
+		}
+	}
+	f, err := readFaultFrom(t, SOAP12, `<s:Fault>`+code12+reason12+node12+role12+detail12+`</s:Fault>`)
+	if err != nil || f.Node != "http://n/" || f.Actor != "http://r/" || f.Detail == nil {
+		t.Errorf("complete SOAP 1.2 fault: %+v, %v", f, err)
+	}
+	f, err = readFaultFrom(t, SOAP11, `<s:Fault><faultcode>s:Server</faultcode><faultstring/><faultactor>a</faultactor><detail/></s:Fault>`)
+	if err != nil || f.Actor != "a" || f.Detail == nil {
+		t.Errorf("complete SOAP 1.1 fault: %+v, %v", f, err)
+	}
+}
+
+// TestWriteFaultTopLevelCode: SOAP 1.2 restricts the top-level fault code
+// to the five SOAP codes (Part 1 §5.4.6); an application code goes into a
+// Subcode. SOAP 1.1 allows any qualified faultcode.
+func TestWriteFaultTopLevelCode(t *testing.T) {
+	custom := &errors.Fault{Code: errors.FaultCode{Value: xml.Name{Space: nsOrders, Local: "OutOfStock"}},
+		Reasons: []errors.FaultReason{{Text: "x", Lang: "en"}}}
+	m := mustNew(t, SOAP12, AddressingTransport, nil)
+	if err := m.Initialize(Blank, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.WriteStart(newWriter()); err != nil {
+		t.Fatal(err)
+	}
+	err := m.WriteBody(custom)
+	wantCode(t, err, errors.InvalidArgument)
+	if !strings.Contains(err.Error(), "Subcode") {
+		t.Errorf("error %q does not say to use a Subcode", err)
+	}
+	if m.IsFault() {
+		t.Error("a refused fault marked the message a fault")
+	}
+	m11 := mustNew(t, SOAP11, AddressingTransport, nil)
+	if err := m11.Initialize(Blank, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := write(t, m11, custom)
+	if !strings.Contains(string(out), `<faultcode xmlns:c="urn:example:orders">c:OutOfStock</faultcode>`) {
+		t.Errorf("SOAP 1.1 custom faultcode: %s", out)
+	}
+}

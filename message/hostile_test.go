@@ -1,6 +1,7 @@
 package message
 
 import (
+	"encoding/xml"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +159,70 @@ func TestFailedReadStartLeavesEmpty(t *testing.T) {
 	}
 	if err := m.ReadStart(xmlio.NewReader([]byte(stateEnvelope), nil)); err != nil {
 		t.Fatalf("ReadStart after a failed one: %v", err)
+	}
+}
+
+// TestVersionMismatchDetails: the error says which version was received,
+// so a host can answer in the form the sender understands (SOAP 1.2 Part
+// 1 §5.4.7 and Appendix A), and UpgradeHeader builds the header that
+// lists the versions this node supports.
+func TestVersionMismatchDetails(t *testing.T) {
+	for _, c := range []struct {
+		data      string
+		expect    EnvelopeVersion
+		received  EnvelopeVersion
+		namespace string
+	}{
+		{env11Open + `<s:Body/>` + envClose, SOAP12, SOAP11, NamespaceSOAP11},
+		{env12Open + `<s:Body/>` + envClose, SOAP11, SOAP12, NamespaceSOAP12},
+		{`<s:Envelope xmlns:s="urn:not-soap">` + okBody + envClose, SOAP12, 0, "urn:not-soap"},
+	} {
+		m := mustNew(t, c.expect, AddressingTransport, nil)
+		err := m.ReadStart(newReader([]byte(c.data)))
+		var vm *VersionMismatchError
+		if !errors.As(err, &vm) || !IsVersionMismatch(err) || !errors.Is(err, ErrVersionMismatch) {
+			t.Fatalf("%v: %v is not a *VersionMismatchError wrapping ErrVersionMismatch", c.expect, err)
+		}
+		if vm.Received != c.received || vm.Namespace != c.namespace || vm.Expected != c.expect {
+			t.Errorf("VersionMismatchError %+v, want received %v (%q), expected %v", vm, c.received, c.namespace, c.expect)
+		}
+	}
+
+	// A SOAP 1.2 node answers a SOAP 1.1 sender with a SOAP 1.1
+	// VersionMismatch fault carrying an Upgrade header (Appendix A).
+	reply := mustNew(t, SOAP11, AddressingTransport, nil)
+	if err := reply.Initialize(Blank, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := reply.AddCustomHeader(UpgradeHeader(SOAP12, SOAP11), HeaderAttributes{}); err != nil {
+		t.Fatal(err)
+	}
+	out := write(t, reply, NewFault(SOAP11, FaultVersionMismatch, "only SOAP 1.2 is supported"))
+	const want = `<s:Header><env:Upgrade xmlns:env="http://www.w3.org/2003/05/soap-envelope">` +
+		`<env:SupportedEnvelope xmlns:v1="http://www.w3.org/2003/05/soap-envelope" qname="v1:Envelope"/>` +
+		`<env:SupportedEnvelope xmlns:v2="http://schemas.xmlsoap.org/soap/envelope/" qname="v2:Envelope"/>` +
+		`</env:Upgrade></s:Header>`
+	if !strings.Contains(string(out), want) {
+		t.Errorf("Upgrade header:\n%s\nwant it to contain\n%s", out, want)
+	}
+	in := readStart(t, SOAP11, AddressingTransport, out)
+	var up *etree.Element
+	if _, err := in.CustomHeader(xml.Name{Space: NamespaceSOAP12, Local: "Upgrade"}, &up); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(up.ChildElements()); n != 2 {
+		t.Errorf("Upgrade read back with %d SupportedEnvelope elements", n)
+	}
+
+	// NotUnderstood names a header a MustUnderstand fault is about (§5.4.8).
+	nu := NotUnderstoodHeader(xml.Name{Space: nsSession, Local: "Session"})
+	doc := etree.NewDocument()
+	doc.SetRoot(nu)
+	s, err := doc.WriteToString()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `<env:NotUnderstood xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:h="urn:example:session" qname="h:Session"/>`; s != want {
+		t.Errorf("NotUnderstoodHeader = %s, want %s", s, want)
 	}
 }

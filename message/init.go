@@ -27,7 +27,8 @@ const (
 	// RelatesTo to the source's MessageID.
 	Reply InitKind = 3
 	// FaultReply is Reply for a fault: it addresses the message to the
-	// source's FaultTo (ReplyTo when absent) and marks the message a fault.
+	// source's FaultTo (ReplyTo when absent; with WS-Addressing 2004/08
+	// From when both are absent) and marks the message a fault.
 	FaultReply InitKind = 4
 )
 
@@ -154,6 +155,10 @@ func (m *Message) reply(op string, source *Message, fault bool) error {
 			ep = &source.std.faultTo
 		case source.std.has(ReplyToHeader):
 			ep = &source.std.replyTo
+		case fault && source.addr == Addressing0_9 && source.std.has(FromHeader):
+			// The 2004/08 submission's last resort for faults is the
+			// source endpoint; 1.0 defaults to anonymous instead.
+			ep = &source.std.from
 		}
 		var ep2 EndpointAddress
 		if ep != nil {

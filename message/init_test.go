@@ -205,3 +205,42 @@ func TestMappedHeaders(t *testing.T) {
 		t.Errorf("mapped header written into the envelope: %s", out)
 	}
 }
+
+// TestFaultReplyToSource09: in the WS-Addressing 2004/08 submission a
+// fault goes to FaultTo, else ReplyTo, else the source endpoint (From).
+// WS-Addressing 1.0 dropped that last step: without FaultTo and ReplyTo
+// the fault goes to the anonymous address.
+func TestFaultReplyToSource09(t *testing.T) {
+	for _, c := range []struct {
+		addr   AddressingVersion
+		wantTo string
+		set    bool
+	}{
+		{Addressing0_9, "http://client/source", true},
+		{Addressing1_0, "", false},
+	} {
+		ns := c.addr.Namespace()
+		data := `<s:Envelope xmlns:s="` + NamespaceSOAP12 + `" xmlns:a="` + ns + `"><s:Header><a:MessageID>urn:uuid:req</a:MessageID>` +
+			`<a:From><a:Address>http://client/source</a:Address></a:From></s:Header><s:Body/></s:Envelope>`
+		req := readStart(t, SOAP12, c.addr, []byte(data))
+		for _, kind := range []InitKind{FaultReply, Reply} {
+			m := mustNew(t, SOAP12, c.addr, nil)
+			if err := m.Initialize(kind, req); err != nil {
+				t.Fatal(err)
+			}
+			to, ok := m.To()
+			want, wantSet := c.wantTo, c.set
+			if kind == Reply {
+				// Replies never go to From: 0.9 writes its anonymous
+				// address, 1.0 leaves To out (anonymous).
+				want, wantSet = "", false
+				if c.addr == Addressing0_9 {
+					want, wantSet = c.addr.AnonymousURL(), true
+				}
+			}
+			if to != want || ok != wantSet {
+				t.Errorf("%v %v: To = %q, %v; want %q, %v", c.addr, kind, to, ok, want, wantSet)
+			}
+		}
+	}
+}
