@@ -27,6 +27,7 @@ type decoder struct {
 	comments []byte   // comments being collected, likewise
 	scratch  []byte   // element text
 	seen     []uint64 // required-field bitsets, a stack
+	nest     int      // structs being read, bounded by maxNesting
 	data     []byte   // the whole document when known (Unmarshal), for innerxml
 	nsbuf    []xmlio.NSDecl
 	sub      *xmlio.Writer // re-serializes subtrees for the xml.Unmarshaler fallback
@@ -38,6 +39,7 @@ func getDecoder(r *xmlio.Reader, opts *Options, data []byte) *decoder {
 	d := decoderPool.Get().(*decoder)
 	d.r, d.opts, d.data = r, opts.orDefault(), data
 	d.reg = d.opts.registry()
+	d.nest = 0
 	d.arena.reset(len(data))
 	return d
 }
@@ -97,7 +99,14 @@ func (d *decoder) content(c *codec, p unsafe.Pointer, f *field) error {
 		}
 		return d.content(c.elem, q, f)
 	case kStruct:
-		return d.structElement(c, p)
+		if d.nest >= maxNesting {
+			return failAt(r.Line(), errors.QuotaExceeded,
+				"elements are nested more than %d levels deep, the most the decoder follows whatever the reader's MaxDepth", maxNesting)
+		}
+		d.nest++
+		err := d.structElement(c, p)
+		d.nest--
+		return err
 	case kSlice:
 		item, _ := appendItem(c, p)
 		return d.value(c.elem, item, f)
@@ -303,21 +312,32 @@ func (d *decoder) structElement(c *codec, p unsafe.Pointer) error {
 	if err := d.children(sp, sp.root, p, seenBase); err != nil {
 		return err
 	}
+	// A field in a nil embedded pointer is only allocated when there is
+	// something to store in it.
 	if f := sp.charData; f != nil {
-		if err := d.setRawText(f, f.addr(p, true), d.text[textBase:]); err != nil {
-			return withLine(err, r.Line())
+		b := d.text[textBase:]
+		if fp := f.addr(p, len(b) > 0); fp != nil {
+			if err := d.setRawText(f, fp, b); err != nil {
+				return withLine(err, r.Line())
+			}
 		}
 		d.text = d.text[:textBase]
 	}
 	if f := sp.comment; f != nil {
-		if err := d.setRawText(f, f.addr(p, true), d.comments[commentBase:]); err != nil {
-			return withLine(err, r.Line())
+		b := d.comments[commentBase:]
+		if fp := f.addr(p, len(b) > 0); fp != nil {
+			if err := d.setRawText(f, fp, b); err != nil {
+				return withLine(err, r.Line())
+			}
 		}
 		d.comments = d.comments[:commentBase]
 	}
 	if f := sp.innerXML; f != nil {
-		if err := d.setRawText(f, f.addr(p, true), innerXML(d.data, innerStart, r.Offset())); err != nil {
-			return withLine(err, r.Line())
+		b := innerXML(d.data, innerStart, r.Offset())
+		if fp := f.addr(p, len(b) > 0); fp != nil {
+			if err := d.setRawText(f, fp, b); err != nil {
+				return withLine(err, r.Line())
+			}
 		}
 	}
 	if len(sp.required) > 0 && !d.opts.AllowMissing {
@@ -609,6 +629,14 @@ func (d *decoder) iface(c *codec, p unsafe.Pointer, f *field) error {
 	if !val.Type().AssignableTo(c.typ) {
 		return failAt(r.Line(), errors.InvalidFormat, "element %s maps to Go type %s, which does not implement %s",
 			nameString(r.Namespace(), r.Local()), val.Type(), c.typ)
+	}
+	if val.Type() == etreeType {
+		el, err := d.readEtree()
+		if err != nil {
+			return err
+		}
+		iv.Set(reflect.ValueOf(el))
+		return nil
 	}
 	dc, err := codecFor(e.typ)
 	if err != nil {

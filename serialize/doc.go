@@ -40,7 +40,12 @@
 //     deeper one with the same name; an embedded pointer is allocated on
 //     read when one of its fields is present);
 //   - pointers are optional (nil is absent); slices other than []byte are
-//     repeated elements; interfaces hold their dynamic value.
+//     repeated elements; interfaces hold their dynamic value. Recursive
+//     types are fine; a cyclic value is not: writing stops after 2048 levels
+//     of nesting (each pointer, slice, interface and struct on the way is a
+//     level) with InvalidArgument ("value nesting exceeds 2048 levels; is
+//     the value cyclic?"). Reading stops at the reader's MaxDepth, and at
+//     2048 nested structs whatever MaxDepth is (QuotaExceeded).
 //
 // Namespaces follow encoding/xml's observable behaviour. On write an element
 // whose tag has no namespace takes that of its nearest ancestor with one (in
@@ -63,7 +68,10 @@
 // where it is raw text. time.Time is xsd:dateTime with its zone offset. QName
 // is an xsd:QName, written with a prefix bound in scope (declared on the
 // element if none is) and read by resolving the prefix against the scope of
-// the element. Types with encoding/xml or encoding methods are honoured in
+// the element. A QName in no namespace is written unprefixed, so the element
+// carrying it (as its text or an attribute, or in xsi:type) is given a
+// prefix and undeclares a default namespace in scope (xmlns=""); where that
+// is not possible (a ",chardata" QName) writing it is InvalidArgument. Types with encoding/xml or encoding methods are honoured in
 // encoding/xml's order: xml.Marshaler/xml.Unmarshaler (or
 // MarshalerAttr/UnmarshalerAttr for attributes), then
 // encoding.TextMarshaler/TextUnmarshaler (AppendText is used when the type
@@ -76,8 +84,8 @@
 // values passed by value (encoding/xml only uses them for addressable
 // values).
 //
-// *etree.Element values are any-element content: MarshalElement writes one
-// verbatim under its own name, resolving its prefixes against its own and
+// *etree.Element values (also held by an interface field) are any-element
+// content: MarshalElement writes one verbatim under its own name, resolving its prefixes against its own and
 // its ancestors' xmlns attributes (etree keeps prefixes unresolved), and
 // reading into an *etree.Element (UnmarshalElement with a
 // **etree.Element, or a struct field, ",any" or named) builds a standalone
@@ -132,9 +140,11 @@
 // fit the type, NumericOverflow for numbers out of range, QuotaExceeded for
 // reader limits (Options.Reader), InvalidArgument for values and types that
 // cannot be written (maps, channels, functions, bad tags: these are reported
-// when first used, like encoding/xml). The first of its Strings is the
-// element path and line, such as "Order/Items/Item[3]/Qty (line 12)"; the
-// next says what was wrong.
+// when first used, like encoding/xml), and the writer's own errors (text or
+// names XML cannot carry) on write. The first of its Strings is the element
+// path and line, such as "Order/Items/Item[3]/Qty (line 12)" (writing has
+// no line; a path deeper than 32 elements is cut in the middle); the next
+// says what was wrong.
 //
 // # Performance
 //

@@ -45,6 +45,7 @@ type encoder struct {
 	scope  *leafScope
 	scopes []*leafScope // reused leafScopes, one per nesting level
 	depth  int
+	nest   int // calls of element in progress, bounded by maxNesting
 	mbuf   bytes.Buffer
 	batch  []byte // leaf markup not yet handed to the writer (leaf.go)
 }
@@ -57,7 +58,7 @@ func getEncoder(w *xmlio.Writer, opts *Options) *encoder {
 	e.reg = e.opts.registry()
 	e.qnames = 0
 	e.defNS, e.parentSpace = "", ""
-	e.scope, e.depth = nil, 0
+	e.scope, e.depth, e.nest = nil, 0, 0
 	return e
 }
 
@@ -81,17 +82,36 @@ type sliceHeader struct {
 	len, cap int
 }
 
+// maxNesting bounds the recursion of the encoder and the decoder. A value
+// nested deeper than this many levels (each pointer, slice, interface and
+// struct on the way is one) is most likely a cyclic pointer graph, which
+// would otherwise recurse until the process dies of a stack overflow; a
+// document nested deeper than this many elements is refused even when the
+// reader's MaxDepth allows it, for the same reason.
+const maxNesting = 2048
+
 // element writes the value of type c at p as an element named name. A nil
 // pointer or interface writes nothing, or xsi:nil for a nillable field; a
 // slice writes one element per item. Unless forced, a struct's XMLName (tag,
 // then value) takes precedence over name, as in encoding/xml.
 func (e *encoder) element(c *codec, p unsafe.Pointer, name xml.Name, forced bool, f *field) error {
+	if e.nest >= maxNesting {
+		return errors.Errorf(errors.InvalidArgument,
+			"value nesting exceeds %d levels; is the value cyclic? (a pointer graph with a cycle cannot be written as XML)", maxNesting)
+	}
+	e.nest++
+	err := e.element1(c, p, name, forced, f)
+	e.nest--
+	return err
+}
+
+func (e *encoder) element1(c *codec, p unsafe.Pointer, name xml.Name, forced bool, f *field) error {
 	switch c.enc {
 	case kPtr:
 		q := *(*unsafe.Pointer)(p)
 		if q == nil {
 			if f != nil && f.nillable {
-				e.nilElement(name)
+				return e.nilElement(name)
 			}
 			return nil
 		}
@@ -101,14 +121,7 @@ func (e *encoder) element(c *codec, p unsafe.Pointer, name xml.Name, forced bool
 	case kInterface:
 		return e.iface(c, p, name, forced, f)
 	case kEtree:
-		el := *(**etree.Element)(p)
-		if el == nil {
-			if f != nil && f.nillable {
-				e.nilElement(name)
-			}
-			return nil
-		}
-		return e.etree(el)
+		return e.etreeOrNil(*(**etree.Element)(p), name, f)
 	case kStruct:
 		return e.structElement(c, p, name, forced, xml.Name{})
 	case kMarshaler:
@@ -162,12 +175,21 @@ func (e *encoder) simpleElement(c *codec, p unsafe.Pointer, name xml.Name, xsiTy
 		return errors.Errorf(errors.InvalidArgument, "cannot marshal a value of unnamed type %s without an element name", c.typ)
 	}
 	e.flushLeaves()
-	e.w.StartElement("", name.Local, e.elementNS(name))
+	ns := e.elementNS(name)
+	noNS := c.enc == kQName && (*QName)(p).Space == "" && (*QName)(p).Local != ""
+	e.startElement(name.Local, ns, noNS || xsiType.Local != "" && xsiType.Space == "")
 	if xsiType.Local != "" {
-		e.writeXsiType(xsiType)
+		if err := e.writeXsiType(xsiType); err != nil {
+			return err
+		}
 	}
 	err := e.text(c, p)
 	e.w.EndElement()
+	if err == nil {
+		// The writer's errors (text XML cannot carry, a bad name) are
+		// sticky; returning them here gives them this element's path.
+		err = e.w.Err()
+	}
 	return err
 }
 
@@ -230,13 +252,22 @@ func (e *encoder) structElement(c *codec, p unsafe.Pointer, name xml.Name, force
 		e.depth--
 	}()
 	w := e.w
-	w.StartElement("", name.Local, ns)
+	e.startElement(name.Local, ns, xsiType.Local != "" && xsiType.Space == "" || sp.qnameAttrs && noNSQNameAttr(sp, p))
 	if xsiType.Local != "" {
-		e.writeXsiType(xsiType)
+		if err := e.writeXsiType(xsiType); err != nil {
+			return err
+		}
+	}
+	if err := w.Err(); err != nil {
+		return err
 	}
 	for _, f := range sp.attrs {
 		if fp := f.addr(p, false); fp != nil {
-			if err := e.attr(f.codec, fp, f); err != nil {
+			err := e.attr(f.codec, fp, f)
+			if err == nil {
+				err = w.Err()
+			}
+			if err != nil {
 				return at(err, "@"+f.name)
 			}
 		}
@@ -244,6 +275,9 @@ func (e *encoder) structElement(c *codec, p unsafe.Pointer, name xml.Name, force
 	if f := sp.anyAttr; f != nil {
 		if fp := f.addr(p, false); fp != nil {
 			e.anyAttrs(f, fp)
+			if err := w.Err(); err != nil {
+				return at(err, "@"+f.goName)
+			}
 		}
 	}
 	base := len(e.parents)
@@ -290,11 +324,17 @@ func (e *encoder) structElement(c *codec, p unsafe.Pointer, name xml.Name, force
 			if err := e.charData(f, fp); err != nil {
 				return err
 			}
+			if err := w.Err(); err != nil {
+				return err
+			}
 		case modeComment:
 			e.trimParents(base, nil)
 			if s, ok := rawText(f.typ, fp); ok {
 				if len(s) > 0 {
 					w.Comment(s)
+					if err := w.Err(); err != nil {
+						return err
+					}
 				}
 			} else {
 				return errors.Errorf(errors.InvalidArgument, "comment field %s.%s must be a string or []byte", sp.typ, f.goName)
@@ -313,7 +353,7 @@ func (e *encoder) structElement(c *codec, p unsafe.Pointer, name xml.Name, force
 	e.flushLeaves()
 	e.trimParents(base, nil)
 	w.EndElement()
-	return nil
+	return w.Err()
 }
 
 // rawText returns the text of a string or []byte field.
@@ -402,19 +442,22 @@ func (e *encoder) iface(c *codec, p unsafe.Pointer, name xml.Name, forced bool, 
 	v := reflect.NewAt(c.typ, p).Elem()
 	if v.IsNil() {
 		if f != nil && f.nillable {
-			e.nilElement(name)
+			return e.nilElement(name)
 		}
 		return nil
 	}
 	dyn := v.Elem()
 	dt := dyn.Type()
+	if dt == etreeType {
+		return e.etreeOrNil(dyn.Interface().(*etree.Element), name, f)
+	}
 	var dp unsafe.Pointer
 	bt := dt
 	if dt.Kind() == reflect.Pointer {
 		dp = dyn.UnsafePointer()
 		if dp == nil {
 			if f != nil && f.nillable {
-				e.nilElement(name)
+				return e.nilElement(name)
 			}
 			return nil
 		}
@@ -466,19 +509,71 @@ func (e *encoder) elementNS(name xml.Name) string {
 	return e.defNS
 }
 
+// startElement opens an element. When it will carry an unprefixed QName
+// meaning a name in no namespace (xsi:type or a QName value) and a default
+// namespace would be in scope on it, the element gets a prefix and undeclares
+// the default namespace (xmlns=""), so that the QName reads back as written.
+func (e *encoder) startElement(local, ns string, noNSQName bool) {
+	if !noNSQName || ns == "" {
+		// An element in no namespace already undeclares the default one.
+		e.w.StartElement("", local, ns)
+		return
+	}
+	prefix, ok := e.w.PrefixFor(ns)
+	if !ok || prefix == "" {
+		e.qnames++
+		prefix = "q" + strconv.Itoa(e.qnames)
+	}
+	e.w.StartElement(prefix, local, ns)
+	e.w.DeclareNamespace("", "")
+}
+
+// noNSQNameAttr reports whether a QName attribute of the struct at p holds a
+// name in no namespace.
+func noNSQNameAttr(sp *structPlan, p unsafe.Pointer) bool {
+	for _, f := range sp.attrs {
+		c := f.codec
+		fp := f.addr(p, false)
+		for fp != nil && c.aenc == kPtr {
+			fp, c = *(*unsafe.Pointer)(fp), c.elem
+		}
+		if fp != nil && c.aenc == kQName && (*QName)(fp).Space == "" && (*QName)(fp).Local != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// etreeOrNil writes an *etree.Element field or interface value: verbatim,
+// or for nil nothing, or xsi:nil when the field is nillable.
+func (e *encoder) etreeOrNil(el *etree.Element, name xml.Name, f *field) error {
+	if el == nil {
+		if f != nil && f.nillable {
+			return e.nilElement(name)
+		}
+		return nil
+	}
+	return e.etree(el)
+}
+
 // nilElement writes <name xsi:nil="true"/>.
-func (e *encoder) nilElement(name xml.Name) {
+func (e *encoder) nilElement(name xml.Name) error {
 	e.flushLeaves()
 	e.w.StartElement("", name.Local, e.elementNS(name))
 	e.w.Attr("xsi", "nil", xsiNS, "true")
 	e.w.EndElement()
+	return e.w.Err()
 }
 
 // writeXsiType adds xsi:type="p:Local" to the open start tag.
-func (e *encoder) writeXsiType(t xml.Name) {
-	b := e.appendQName(e.scratch[:0], QName(t))
-	e.scratch = b
+func (e *encoder) writeXsiType(t xml.Name) error {
+	b, err := e.appendQName(e.scratch[:0], QName(t))
+	e.scratch = b[:0]
+	if err != nil {
+		return errors.Errorf(errors.InvalidArgument, "xsi:type: %w", err)
+	}
 	e.w.AttrBytes("xsi", "type", xsiNS, b)
+	return nil
 }
 
 // text writes the value at p as character data.
@@ -537,7 +632,7 @@ func (e *encoder) appendValue(c *codec, k kind, p unsafe.Pointer, dst []byte) ([
 	case kTime:
 		return appendDateTime(dst, *(*time.Time)(p)), nil
 	case kQName:
-		return e.appendQName(dst, *(*QName)(p)), nil
+		return e.appendQName(dst, *(*QName)(p))
 	case kOwnText, kTextAppender:
 		if c.own != nil {
 			b, err := c.own.append(p, dst)

@@ -71,6 +71,12 @@ func finish(err error, op string) error {
 	if len(segs) > 0 {
 		var b strings.Builder
 		for i := len(segs) - 1; i >= 0; i-- {
+			if i == len(segs)-1-maxPathHead && i >= maxPathTail {
+				// A path thousands of levels deep (a cyclic value, a
+				// hostile document) is cut in the middle.
+				fmt.Fprintf(&b, ".../(%d more)/", i-maxPathTail+1)
+				i = maxPathTail - 1
+			}
 			b.WriteString(segs[i])
 			if i > 0 {
 				b.WriteByte('/')
@@ -83,6 +89,13 @@ func finish(err error, op string) error {
 	}
 	return &out
 }
+
+// maxPathHead and maxPathTail bound the segments an error path shows: the
+// outermost and the innermost ones.
+const (
+	maxPathHead = 24
+	maxPathTail = 8
+)
 
 // failAt creates the innermost error of a decode failure, with the line.
 func failAt(line int, code errors.Code, format string, args ...any) error {

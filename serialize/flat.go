@@ -30,7 +30,7 @@ func (sp *structPlan) isFlat() bool {
 	}
 	for _, f := range sp.attrs {
 		c := f.codec
-		for c.aenc == kPtr {
+		for c.aenc == kPtr && c.elem != nil { // see leafCodec
 			c = c.elem
 		}
 		if f.ns != "" || !isASCIINCName(f.name) || !isFlatAttrKind(c.aenc) {
@@ -52,6 +52,9 @@ func isFlatAttrKind(k kind) bool {
 // cannot, and then nothing was written.
 func (e *encoder) flatStruct(c *codec, p unsafe.Pointer, name xml.Name, ns string, scope *leafScope) (ok bool, err error) {
 	sp := c.st
+	if !isASCIINCName(name.Local) {
+		return false, nil // the writer checks (and reports) other names
+	}
 	mark := len(e.batch)
 	prefix, bound := scope.lookup(e.w, ns)
 	b := append(e.batch, '<')
@@ -75,6 +78,9 @@ func (e *encoder) flatStruct(c *codec, p unsafe.Pointer, name xml.Name, ns strin
 		}
 		if b, ok, err = e.flatAttr(b, f, fp); !ok || err != nil {
 			e.batch = b[:mark]
+			if err != nil {
+				err = at(err, "@"+f.name)
+			}
 			return ok, err
 		}
 	}
@@ -158,7 +164,11 @@ func (e *encoder) flatAttr(b []byte, f *field, p unsafe.Pointer) ([]byte, bool, 
 func (e *encoder) flatLeaf(b []byte, f *field, p unsafe.Pointer, prefix string, bound bool) ([]byte, bool, error) {
 	c := f.codec
 	if !f.repeated {
-		return e.flatLeafValue(b, c, p, f, prefix, bound)
+		b, ok, err := e.flatLeafValue(b, c, p, f, prefix, bound)
+		if err != nil {
+			err = at(err, f.name)
+		}
+		return b, ok, err
 	}
 	h := (*sliceHeader)(p)
 	size := c.elem.typ.Size()
@@ -169,7 +179,9 @@ func (e *encoder) flatLeaf(b []byte, f *field, p unsafe.Pointer, prefix string, 
 		if f.omitEmpty && isEmpty(c.elem.typ, ip) {
 			continue
 		}
-		b, ok, err = e.flatLeafValue(b, c.elem, ip, f, prefix, bound)
+		if b, ok, err = e.flatLeafValue(b, c.elem, ip, f, prefix, bound); err != nil {
+			err = atItem(err, f.name, i+1)
+		}
 	}
 	return b, ok, err
 }

@@ -60,6 +60,9 @@ var fuzzSeeds = []string{
 	`<Mix xmlns="urn:f"><kid><kid><kid><kid/></kid></kid></kid></Mix>`,
 	`<o:Order xmlns:o="urn:example:order" id="x" version="1"><o:Created>2024-01-01T00:00:00Z</o:Created><o:Customer id="1"><Name>a</Name><Email/></o:Customer><ShipTo country="X"><Street/><City/><Zip/></ShipTo><o:Lines><o:Line no="1"><o:SKU/><o:Description/><o:Qty>1</o:Qty><o:UnitPrice>1.5</o:UnitPrice><Delivery>2024-01-01</Delivery></o:Line></o:Lines><o:Total>1</o:Total><o:Rush>1</o:Rush></o:Order>`,
 	`<Env xmlns="urn:e"><Detail><x:y xmlns:x="urn:x" x:a="1">t<!--c--></x:y></Detail><Other/></Env>`,
+	// A QName in no namespace inside a prefixed element: writing it back
+	// unprefixed under a default namespace changed its namespace.
+	`<f:Mix xmlns:f="urn:f" q="Local"><f:n></f:n></f:Mix>`,
 }
 
 func FuzzUnmarshal(f *testing.F) {

@@ -1,7 +1,7 @@
 package serialize
 
 import (
-	"strings"
+	"encoding/xml"
 	"unsafe"
 
 	"github.com/wsgo/wsgo/serialize/xmlio"
@@ -21,8 +21,10 @@ import (
 // own default namespace (<Local xmlns="ns">), which is what StartElement
 // does too. A leaf never declares anything else: values that may need a
 // declaration (QName) and xsi:nil elements take the general path, as do
-// text XML cannot carry (so that the writer reports it) and values longer
-// than leafMaxValue (so that a streaming writer can flush them in chunks).
+// text XML cannot carry (so that the writer reports it, naming the
+// element) and values longer than leafMaxValue (so that a streaming writer
+// can flush them in chunks). Such an element is written entirely by the
+// general path, which produces the same bytes.
 // Escaping is xmlio's own (AppendEscapedText/AppendEscapedAttr), so both
 // paths produce the same bytes.
 
@@ -44,7 +46,10 @@ func leafCodec(c *codec, repeated bool) bool {
 	if repeated {
 		c = c.elem
 	}
-	for c.enc == kPtr {
+	// A pointer codec still being compiled (a recursive type reached
+	// through its pointer first) has no elem yet; it points into the
+	// recursion, so at a struct or slice, which is not a leaf.
+	for c.enc == kPtr && c.elem != nil {
 		c = c.elem
 	}
 	return isLeafKind(c.enc)
@@ -68,16 +73,20 @@ func isASCIINCName(s string) bool {
 	return true
 }
 
-var attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", `"`, "&quot;", "\t", "&#9;", "\n", "&#10;", "\r", "&#13;")
-
-// setLeafTags precomputes the tags of a leaf field.
+// setLeafTags precomputes the tags of a leaf field. A namespace XML
+// cannot carry leaves the field to the general path, where the writer
+// reports it.
 func (f *field) setLeafTags() {
+	if f.ns != "" {
+		b, ok := xmlio.AppendEscapedAttr([]byte("<"+f.name+` xmlns="`), f.ns)
+		if !ok {
+			return
+		}
+		f.openTagNS = string(append(b, `">`...))
+	}
 	f.leaf = true
 	f.openTag = "<" + f.name + ">"
 	f.endTag = "</" + f.name + ">"
-	if f.ns != "" {
-		f.openTagNS = "<" + f.name + ` xmlns="` + attrEscaper.Replace(f.ns) + `">`
-	}
 }
 
 // leafScope caches Writer.PrefixFor at one element's content level, where
@@ -175,15 +184,10 @@ func (e *encoder) leafValue(c *codec, p unsafe.Pointer, f *field, prefix string,
 	}
 	if !ok {
 		// The value needs the writer: write what is batched, then the
-		// element through Raw tags around the writer's text methods.
+		// element through the general path, so that an error names it.
 		e.batch = b[:mark]
 		e.flushLeaves()
-		e.batch = e.appendOpen(e.batch, f, prefix, bound)
-		e.flushLeaves()
-		err := e.text(c, p)
-		e.batch = e.appendEnd(e.batch, f, prefix, bound)
-		e.flushLeaves()
-		return err
+		return e.simpleElement(c, p, fieldName(f), xml.Name{})
 	}
 	e.batch = e.appendEnd(b, f, prefix, bound)
 	return nil

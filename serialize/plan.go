@@ -97,6 +97,8 @@ type structPlan struct {
 	innerXML *field
 	required []*field // indexed by reqBit
 	flat     bool     // written as one block of markup (flat.go)
+
+	qnameAttrs bool // an attribute field holds a QName (see encoder.startElement)
 }
 
 // node is one level of child elements: the struct itself, or an a>b parent
@@ -148,7 +150,6 @@ var (
 	textMarshalerType   = reflect.TypeFor[encoding.TextMarshaler]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 	textAppenderType    = reflect.TypeFor[encoding.TextAppender]()
-	ownPkgPath          = qnameType.PkgPath()
 	codecCache          sync.Map // reflect.Type → *codec
 	compileMu           sync.Mutex
 )
@@ -179,11 +180,18 @@ func codecFor(t reflect.Type) (*codec, error) {
 // that recursive types refer to themselves.
 type builder struct {
 	pending map[reflect.Type]*codec
+	// general compiles plans without the leaf and flat fast paths and
+	// without using the cache, so that tests can compare the fast paths
+	// with the general one. Such plans are never cached.
+	general bool
 }
 
 func (b *builder) lookup(t reflect.Type) *codec {
 	if c, ok := b.pending[t]; ok {
 		return c
+	}
+	if b.general {
+		return nil
 	}
 	if c, ok := codecCache.Load(t); ok {
 		return c.(*codec)
@@ -202,13 +210,22 @@ func (b *builder) build(t reflect.Type) (*codec, error) {
 		return c, nil
 	}
 	if t.Kind() == reflect.Pointer {
+		if endlessPointer(t) {
+			// type P *P: no value at the end, and every loop over
+			// pointer codecs would never end. It has no mapping.
+			return c, nil
+		}
 		c.enc, c.dec, c.aenc, c.adec = kPtr, kPtr, kPtr, kPtr
 		e, err := b.build(t.Elem())
 		c.elem = e
 		return c, err
 	}
 	pt := reflect.PointerTo(t)
-	own := t.PkgPath() == ownPkgPath && pt.Implements(textAppenderType) && pt.Implements(textUnmarshalerType)
+	// Only the types of ownTextFuncs are known to write text that never
+	// needs escaping; other types of this package with text methods (such
+	// as AnyURI, whose text may hold '&' or '<') are escaped like any
+	// encoding.TextAppender.
+	own := ownTextFuncs[t]
 	switch {
 	case t == timeType:
 		c.enc, c.dec, c.aenc, c.adec = kTime, kTime, kTime, kTime
@@ -216,9 +233,9 @@ func (b *builder) build(t reflect.Type) (*codec, error) {
 	case t == qnameType:
 		c.enc, c.dec, c.aenc, c.adec = kQName, kQName, kQName, kQName
 		return c, nil
-	case own:
+	case own != nil:
 		c.enc, c.dec, c.aenc, c.adec = kOwnText, kOwnText, kOwnText, kOwnText
-		c.own = ownTextFuncs[t]
+		c.own = own
 		return c, nil
 	}
 	base, err := b.kindOf(c)
@@ -253,6 +270,21 @@ func (b *builder) build(t reflect.Type) (*codec, error) {
 	}
 	c.adec = pick(pt.Implements(unmarshalerAttrType), kMarshaler, untext, adec)
 	return c, nil
+}
+
+// endlessPointer reports whether following Elem from pointer type t only
+// ever reaches pointer types (type P *P).
+func endlessPointer(t reflect.Type) bool {
+	var seen []reflect.Type
+	for ; t.Kind() == reflect.Pointer; t = t.Elem() {
+		for _, s := range seen {
+			if s == t {
+				return true
+			}
+		}
+		seen = append(seen, t)
+	}
+	return false
 }
 
 // pick applies encoding/xml's precedence: the XML marshaler interface, then
@@ -327,6 +359,11 @@ func (b *builder) structPlan(t reflect.Type) (*structPlan, error) {
 		switch f.mode {
 		case modeAttr:
 			sp.attrs = append(sp.attrs, f)
+			c := f.codec
+			for c.aenc == kPtr && c.elem != nil { // see leafCodec
+				c = c.elem
+			}
+			sp.qnameAttrs = sp.qnameAttrs || c.aenc == kQName
 		case modeAnyAttr:
 			if sp.anyAttr == nil {
 				sp.anyAttr = f
@@ -360,7 +397,7 @@ func (b *builder) structPlan(t reflect.Type) (*structPlan, error) {
 			}
 		}
 	}
-	sp.flat = sp.isFlat()
+	sp.flat = !b.general && sp.isFlat()
 	return sp, nil
 }
 
@@ -445,7 +482,7 @@ func (b *builder) collect(owner, t reflect.Type, base uintptr, hops []hop, depth
 		// Fields reached through an embedded pointer are optional as a
 		// group: the pointer may be nil.
 		f.required = f.mode == modeElement && !f.omitEmpty && len(hops) == 0 && isRequiredType(c)
-		if f.mode == modeElement && len(f.parents) == 0 && isASCIINCName(f.name) && leafCodec(c, f.repeated) {
+		if !b.general && f.mode == modeElement && len(f.parents) == 0 && isASCIINCName(f.name) && leafCodec(c, f.repeated) {
 			f.setLeafTags()
 		}
 		*out = append(*out, f)

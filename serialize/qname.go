@@ -22,26 +22,36 @@ func (q QName) String() string { return clark(q.Space, q.Local) }
 
 // qnamePrefix returns the prefix to write a name in namespace ns with,
 // declaring a fresh one on the open start tag when ns is not bound in scope.
-func (e *encoder) qnamePrefix(ns string) string {
-	if ns == "" {
-		return ""
+// A name in no namespace is written unprefixed, which is only possible
+// where no default namespace is in scope.
+func (e *encoder) qnamePrefix(q QName) (string, error) {
+	if q.Space == "" {
+		if _, ok := e.w.PrefixFor(""); !ok && q.Local != "" {
+			return "", errors.Errorf(errors.InvalidArgument,
+				"QName %q has no namespace, but a default namespace is in scope here, so the unprefixed name would be read as a name in that namespace; give the QName its namespace (QName.Space) or write it where no default namespace is in scope", q.Local)
+		}
+		return "", nil
 	}
-	if p, ok := e.w.PrefixFor(ns); ok {
-		return p
+	if p, ok := e.w.PrefixFor(q.Space); ok {
+		return p, nil
 	}
 	e.qnames++
 	p := "q" + strconv.Itoa(e.qnames)
-	e.w.DeclareNamespace(p, ns)
-	return p
+	e.w.DeclareNamespace(p, q.Space)
+	return p, nil
 }
 
 // appendQName appends the lexical form of q to dst.
-func (e *encoder) appendQName(dst []byte, q QName) []byte {
-	if p := e.qnamePrefix(q.Space); p != "" {
+func (e *encoder) appendQName(dst []byte, q QName) ([]byte, error) {
+	p, err := e.qnamePrefix(q)
+	if err != nil {
+		return dst, err
+	}
+	if p != "" {
 		dst = append(dst, p...)
 		dst = append(dst, ':')
 	}
-	return append(dst, q.Local...)
+	return append(dst, q.Local...), nil
 }
 
 // parseQName resolves the lexical QName b against the reader's scope.
