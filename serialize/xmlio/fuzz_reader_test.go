@@ -2,6 +2,7 @@ package xmlio
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -14,7 +15,8 @@ import (
 // byte per Read through a tiny window) agree on the whole token stream, and
 // that encoding/xml accepts whatever this reader accepts, with the same
 // element and attribute names (see reader_diff_test.go for the documented
-// differences).
+// differences), and that an accepted document written back through Writer
+// (as message's element copy does) reads back as the same token stream.
 func FuzzReader(f *testing.F) {
 	for _, tc := range wellFormedTests {
 		f.Add([]byte(tc.doc))
@@ -38,6 +40,8 @@ func FuzzReader(f *testing.F) {
 		if _, err := ourEvents(doc, false); err != nil {
 			return
 		}
+		checkEndPosition(t, doc)
+		checkRoundTrip(t, doc)
 		want, err := stdEvents(doc, false)
 		if err != nil {
 			if hasNonASCII(doc) {
@@ -77,4 +81,159 @@ func elementLines(events []string) []string {
 		}
 	}
 	return out
+}
+
+// checkEndPosition checks, for a document the reader accepts, that at EOF
+// both modes report the whole input consumed (Offset) and the line after
+// its last line end (Line: LF, CR LF and a lone CR each end a line).
+func checkEndPosition(t *testing.T, doc []byte) {
+	t.Helper()
+	lines := bytes.Count(doc, []byte("\n")) + bytes.Count(doc, []byte("\r")) - bytes.Count(doc, []byte("\r\n")) + 1
+	for _, r := range []*Reader{NewReader(doc, nil), NewStreamReader(iotest.OneByteReader(bytes.NewReader(doc)), &Options{StreamBufferSize: 5})} {
+		if _, err := walk(r); err != nil {
+			t.Fatalf("second read of an accepted document failed: %v", err)
+		}
+		if r.Offset() != int64(len(doc)) || r.Line() != lines {
+			t.Fatalf("at EOF (streamed %v): Offset() = %d, Line() = %d; want %d, %d", r.src != nil, r.Offset(), r.Line(), len(doc), lines)
+		}
+	}
+}
+
+// roundTripOptions reads a document written back by Writer. The writer may
+// add declarations (xmlns="" to leave a default namespace) and escapes what
+// the input had literally, so the copy may need more of the width and size
+// quotas than the original; depth does not change.
+var roundTripOptions = &Options{MaxAttributes: 1 << 20, MaxNamespaces: 1 << 20, MaxTokenBytes: 1 << 30, MaxBytes: 1 << 40}
+
+// checkRoundTrip is the reader/writer oracle: doc, which the reader accepts
+// with the default options, is replayed token by token into a Writer (start
+// tag with the reader's prefix, then its declarations, then its attributes,
+// then text: what message's element copy does); the writer must accept it,
+// and reading its output must give the same elements (local name and
+// namespace), attributes (local name, namespace and value) and character
+// data (text and CDATA concatenated between tags).
+func checkRoundTrip(t *testing.T, doc []byte) {
+	t.Helper()
+	want, err := eventsWithValues(NewReader(doc, nil))
+	if err != nil {
+		t.Fatalf("second read of an accepted document failed: %v", err)
+	}
+	out, err := replay(NewReader(doc, nil), NewBufferWriter(nil))
+	if err != nil {
+		t.Fatalf("the writer refuses the token stream of an accepted document: %v\ninput: %q", err, doc)
+	}
+	got, err := eventsWithValues(NewReader(out, roundTripOptions))
+	if err != nil {
+		t.Fatalf("the reader refuses the writer's copy: %v\ninput: %q\ncopy:  %q", err, doc, out)
+	}
+	if !slices.Equal(got, want) {
+		diffLines(t, fmt.Sprintf("round trip through Writer\ninput: %q\ncopy:  %q\n", doc, out), got, want)
+	}
+}
+
+// replay copies every token r reads to w and returns w's output.
+func replay(r *Reader, w *Writer) ([]byte, error) {
+	for {
+		k, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		switch k {
+		case StartElement:
+			w.StartElement(string(r.Prefix()), string(r.Local()), string(r.Namespace()))
+			for i := range r.NSDeclCount() {
+				d := r.NSDecl(i)
+				w.DeclareNamespace(string(d.Prefix), string(d.URI))
+			}
+			for i := range r.AttrCount() {
+				a := r.Attr(i)
+				w.AttrBytes(string(a.Prefix), string(a.Local), string(a.Namespace), a.Value)
+			}
+		case EndElement:
+			w.EndElement()
+		case Text:
+			if r.IsCDATA() {
+				w.CData(string(r.Text()))
+			} else {
+				w.TextBytes(r.Text())
+			}
+		case EOF:
+			if err := w.Err(); err != nil {
+				return nil, err
+			}
+			return w.Bytes(), nil
+		}
+		if err := w.Err(); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// eventsWithValues renders what r reads as element and attribute names
+// with namespaces, attribute values, and the character data between tags
+// concatenated (so text and CDATA split differently compare equal).
+func eventsWithValues(r *Reader) ([]string, error) {
+	var out []string
+	var text []byte
+	flush := func() {
+		if len(text) > 0 {
+			out = append(out, fmt.Sprintf("T %q", text))
+			text = text[:0]
+		}
+	}
+	for {
+		k, err := r.Next()
+		if err != nil {
+			return out, err
+		}
+		switch k {
+		case StartElement:
+			flush()
+			s := fmt.Sprintf("S {%s}%s", r.Namespace(), r.Local())
+			for i := range r.AttrCount() {
+				a := r.Attr(i)
+				s += fmt.Sprintf(" @{%s}%s=%q", a.Namespace, a.Local, a.Value)
+			}
+			out = append(out, s)
+		case EndElement:
+			flush()
+			out = append(out, fmt.Sprintf("E {%s}%s", r.Namespace(), r.Local()))
+		case Text:
+			text = append(text, r.Text()...)
+		case EOF:
+			return out, nil
+		}
+	}
+}
+
+// TestReaderWriterRoundTrip runs the fuzz oracle on the well-formed table,
+// the order document and start tags that exercise the writer's prefix
+// choices.
+func TestReaderWriterRoundTrip(t *testing.T) {
+	docs := []string{
+		string(orderDocument(10)),
+		`<r xmlns:p="u"><p:a xmlns="u" xmlns:p="w"/></r>`,
+		`<r xmlns:p="u"><a xmlns="u" xmlns:p="w"><p:b/></a></r>`,
+		`<r xmlns:p="u"><a xmlns:p="w" xmlns="u" x="1"/></r>`,
+		`<r xmlns:p="u"><a xmlns:p="w"/></r>`,
+		`<r xmlns="u"><a xmlns=""><b xmlns="u"/></a></r>`,
+		`<r xmlns:p="u" xmlns="u"><a p:x="1" x="2"/></r>`,
+		`<p:r xmlns:p="u"><a xmlns:p="v" p:x="1"/></p:r>`,
+		`<r xmlns:p="u"><a xmlns:q="u" xmlns:p="v" p:x="1" q:x="2"/></r>`,
+		`<r xmlns:p1="u"><a xmlns:p2="v" xmlns:p1="w" p1:x="1" p2:y="2"/></r>`,
+		`<r xml:lang="en" xmlns:xml="http://www.w3.org/XML/1998/namespace"><xml:a/></r>`,
+		`<r><![CDATA[a]]]]><![CDATA[>b]]>&lt;<![CDATA[]]></r>`,
+		"<r a='&#9;&#10;&#13;\t\n\r\n' b=\"&quot;'\">&#13;\r\n\r]]&gt;</r>",
+		`<xmlns xmlns="u"/>`,
+	}
+	for _, tc := range wellFormedTests {
+		docs = append(docs, tc.doc)
+	}
+	for _, doc := range docs {
+		if _, err := ourEvents([]byte(doc), false); err != nil {
+			t.Errorf("%.60q: the reader refuses it: %v", doc, err)
+			continue
+		}
+		checkRoundTrip(t, []byte(doc))
+	}
 }

@@ -50,6 +50,8 @@ type Writer struct {
 
 	state      wrDocState
 	inStartTag bool      // the innermost start tag is not yet closed by '>'
+	tagStart   int       // offset in buf of the open start tag's '<'; -1 once flushed
+	chosen     bool      // the open start tag's element prefix was chosen by the writer
 	pending    wrPending // an AppendText or StartAttr value is not yet committed
 	mark       int       // len(buf) when the pending value started
 	wroteAny   bool      // anything written since creation or Reset
@@ -124,6 +126,7 @@ func (w *Writer) Reset(dst io.Writer) {
 	w.scratch = w.scratch[:0]
 	w.state = wrBeforeRoot
 	w.inStartTag = false
+	w.tagStart, w.chosen = -1, false
 	w.pending = wrPendingNone
 	w.mark = 0
 	w.wroteAny = false
@@ -168,6 +171,7 @@ func (w *Writer) flush() {
 		return
 	}
 	w.buf = w.buf[:0]
+	w.tagStart = -1
 }
 
 // maybeFlush flushes a streaming writer whose buffer passed the threshold.

@@ -22,6 +22,7 @@ func (w *Writer) StartElement(prefix, local, ns string) {
 	// The element is pushed while its name is resolved, so that messages
 	// name it; a failed call pops it again and leaves the output untouched.
 	w.open = append(w.open, wrElement{prefix: prefix, local: local, ns: ns, nsMark: len(w.ns)})
+	given := prefix
 	prefix, declare, ok := w.resolveElement(prefix, local, ns)
 	if !ok {
 		w.open = w.open[:len(w.open)-1]
@@ -36,6 +37,7 @@ func (w *Writer) StartElement(prefix, local, ns string) {
 	}
 	w.wroteAny = true
 	w.inStartTag = true
+	w.tagStart, w.chosen = len(w.buf), given == "" && prefix != ""
 	w.buf = append(w.buf, '<')
 	w.appendQName(prefix, local)
 	if declare {

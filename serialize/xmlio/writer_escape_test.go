@@ -243,5 +243,33 @@ func FuzzWriterEscape(f *testing.F) {
 		if p.text != s {
 			t.Fatalf("text %q read back as %q", s, p.text)
 		}
+		a, text := wrtReadBack(t, w.Bytes())
+		if a != s || text != s {
+			t.Fatalf("%q read back by xmlio.Reader as attribute %q and text %q", s, a, text)
+		}
 	})
+}
+
+// wrtReadBack reads <r a="...">text</r> with xmlio.Reader and returns the
+// attribute's value and the concatenated character data.
+func wrtReadBack(t *testing.T, doc []byte) (string, string) {
+	t.Helper()
+	r := xmlio.NewReader(doc, nil)
+	var attr string
+	var text []byte
+	for {
+		k, err := r.Next()
+		if err != nil {
+			t.Fatalf("xmlio.Reader refuses the writer's output: %v\n%q", err, doc)
+		}
+		switch k {
+		case xmlio.StartElement:
+			v, _ := r.AttrValue("a", "")
+			attr = string(v)
+		case xmlio.Text:
+			text = append(text, r.Text()...)
+		case xmlio.EOF:
+			return attr, string(text)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package xmlio
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/wsgo/wsgo/errors"
@@ -78,6 +79,14 @@ func (w *Writer) PrefixFor(ns string) (string, bool) {
 // Declaring a prefix that this start tag already uses for another namespace
 // (for the element itself, an attribute, or an earlier declaration) is an
 // InvalidOperation error, because it would change what those names mean.
+// The one exception is an element prefix the writer chose itself
+// (StartElement with an empty prefix, which reuses a prefix bound to the
+// namespace in scope): the element is moved to the default namespace (or,
+// when this tag binds the default namespace to something else, to a
+// generated prefix) and the declaration is written, so that a copy of
+// <a xmlns="urn:u" xmlns:p="urn:w"> inside a scope binding p to urn:u
+// succeeds. A streaming writer can do so only while the start tag has not
+// been flushed (a long attribute value may flush it).
 // Binding a non-empty prefix to "" or misusing the reserved xml and xmlns
 // prefixes or namespaces is InvalidArgument.
 func (w *Writer) DeclareNamespace(prefix, ns string) {
@@ -97,11 +106,56 @@ func (w *Writer) DeclareNamespace(prefix, ns string) {
 	if cur, _ := w.lookupPrefix(prefix); cur == ns {
 		return
 	}
-	if w.prefixUsedOnStartTag(prefix) {
+	if w.prefixUsedOnStartTag(prefix) && !w.giveUpChosenPrefix(prefix) {
 		w.failf(errors.InvalidOperation, "prefix %q is already used %s for another namespace; it cannot be bound to %q on the same start tag", prefix, w.where(), ns)
 		return
 	}
 	w.declare(prefix, ns)
+}
+
+// giveUpChosenPrefix moves the open element off prefix, which the start tag
+// uses only as the element's prefix and which the writer chose itself, to
+// the default namespace or a generated prefix, rewriting the name already
+// in the buffer. It reports whether prefix is now free on the start tag.
+func (w *Writer) giveUpChosenPrefix(prefix string) bool {
+	e := &w.open[len(w.open)-1]
+	if !w.chosen || w.tagStart < 0 || e.prefix != prefix {
+		return false
+	}
+	for _, b := range w.ns[e.nsMark:] {
+		if b.prefix == prefix {
+			return false
+		}
+	}
+	for _, a := range w.attrs {
+		if a.prefix == prefix {
+			return false
+		}
+	}
+	defaultHere := false
+	for _, b := range w.ns[e.nsMark:] {
+		defaultHere = defaultHere || b.prefix == ""
+	}
+	var to string
+	switch def, _ := w.lookupPrefix(""); {
+	case def == e.ns:
+	case !defaultHere:
+		w.declare("", e.ns)
+	default:
+		to = w.generatePrefix()
+		w.declare(to, e.ns)
+	}
+	e.prefix = to
+	name := w.tagStart + 1
+	if to == "" {
+		w.buf = slices.Delete(w.buf, name, name+len(prefix)+1)
+	} else {
+		w.buf = slices.Replace(w.buf, name, name+len(prefix), []byte(to)...)
+	}
+	if len(w.open) == 1 {
+		w.rootPrefix = to
+	}
+	return true
 }
 
 // checkBindable validates a prefix/namespace pair about to be bound.
@@ -126,7 +180,9 @@ func (w *Writer) checkBindable(prefix, ns string) bool {
 }
 
 // prefixUsedOnStartTag reports whether the open start tag already depends on
-// prefix: declared there, the element's own prefix, or an attribute's.
+// prefix: declared there, the element's own prefix, or an attribute's. An
+// unprefixed attribute is in no namespace whatever the default namespace
+// is, so it does not depend on the empty prefix.
 func (w *Writer) prefixUsedOnStartTag(prefix string) bool {
 	e := &w.open[len(w.open)-1]
 	if e.prefix == prefix {
@@ -136,6 +192,9 @@ func (w *Writer) prefixUsedOnStartTag(prefix string) bool {
 		if b.prefix == prefix {
 			return true
 		}
+	}
+	if prefix == "" {
+		return false
 	}
 	for _, a := range w.attrs {
 		if a.prefix == prefix {

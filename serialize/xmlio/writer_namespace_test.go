@@ -282,6 +282,68 @@ func TestWriterNamespaceRules(t *testing.T) {
 				w.EndElement()
 			},
 		},
+		{
+			// Unprefixed attributes are in no namespace whatever the
+			// default is, so they do not stop a prefixed element from
+			// declaring a default namespace after them.
+			name: "a default namespace declared after an unprefixed attribute",
+			want: `<p:a xmlns:p="urn:p" x="1" xmlns="urn:d"><b y="2"/></p:a>`,
+			build: func(w *xmlio.Writer) {
+				w.StartElement("p", "a", "urn:p")
+				w.Attr("", "x", "", "1")
+				w.DeclareNamespace("", "urn:d")
+				w.StartElement("", "b", "urn:d")
+				w.Attr("", "y", "", "2")
+				w.EndElement()
+				w.EndElement()
+			},
+		},
+		{
+			// StartElement("", "a", "urn:u") picks p, bound to urn:u in
+			// scope; the caller then declares the default namespace and
+			// rebinds p on the same tag (a copy of <a xmlns="urn:u"
+			// xmlns:p="urn:w">). The writer chose p, so it moves the
+			// element to the default namespace instead of refusing.
+			name: "a prefix the writer chose is given up when the tag rebinds it",
+			want: `<p:r xmlns:p="urn:u"><a xmlns="urn:u" xmlns:p="urn:w"><p:b/></a></p:r>`,
+			build: func(w *xmlio.Writer) {
+				w.StartElement("p", "r", "urn:u")
+				w.StartElement("", "a", "urn:u")
+				w.DeclareNamespace("", "urn:u")
+				w.DeclareNamespace("p", "urn:w")
+				w.StartElement("p", "b", "urn:w")
+				w.EndElement()
+				w.EndElement()
+				w.EndElement()
+			},
+		},
+		{
+			name: "a prefix the writer chose is given up for the default namespace",
+			want: `<p:r xmlns:p="urn:u"><a x="1" xmlns="urn:u" xmlns:p="urn:w"/></p:r>`,
+			build: func(w *xmlio.Writer) {
+				w.StartElement("p", "r", "urn:u")
+				w.StartElement("", "a", "urn:u")
+				w.Attr("", "x", "", "1")
+				w.DeclareNamespace("p", "urn:w")
+				w.DeclareNamespace("", "urn:u")
+				w.EndElement()
+				w.EndElement()
+			},
+		},
+		{
+			name: "a prefix the writer chose is given up for a generated one",
+			want: `<p:r xmlns:p="urn:u"><p1:a xmlns="urn:v" xmlns:p1="urn:u" xmlns:p="urn:w"><b/></p1:a></p:r>`,
+			build: func(w *xmlio.Writer) {
+				w.StartElement("p", "r", "urn:u")
+				w.StartElement("", "a", "urn:u")
+				w.DeclareNamespace("", "urn:v")
+				w.DeclareNamespace("p", "urn:w")
+				w.StartElement("", "b", "urn:v")
+				w.EndElement()
+				w.EndElement()
+				w.EndElement()
+			},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { wrtGolden(t, tc.want, tc.build) })

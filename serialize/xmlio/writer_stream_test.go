@@ -228,3 +228,37 @@ func (f *wrtFailing) Write(p []byte) (int, error) {
 	}
 	return n, f.err
 }
+
+// A streaming writer can give up a prefix it chose for an element only
+// while the start tag is still in its buffer; once a long attribute value
+// has flushed the tag's beginning, rebinding the prefix is refused as for
+// a prefix the caller gave.
+func TestWriterChosenPrefixAfterFlush(t *testing.T) {
+	for _, long := range []bool{false, true} {
+		var out bytes.Buffer
+		w := xmlio.NewWriter(&out)
+		w.StartElement("p", "r", "urn:u")
+		w.StartElement("", "a", "urn:u")
+		v := "v"
+		if long {
+			v = strings.Repeat("v", 40<<10)
+		}
+		w.Attr("", "x", "", v)
+		w.DeclareNamespace("p", "urn:w")
+		w.EndElement()
+		w.EndElement()
+		err := w.Flush()
+		if !long {
+			if err != nil {
+				t.Fatalf("short value: %v", err)
+			}
+			if want := `<p:r xmlns:p="urn:u"><a x="v" xmlns="urn:u" xmlns:p="urn:w"/></p:r>`; out.String() != want {
+				t.Errorf("got %s, want %s", out.String(), want)
+			}
+			continue
+		}
+		if errors.CodeOf(err) != errors.InvalidOperation || !strings.Contains(err.Error(), `prefix "p" is already used`) {
+			t.Errorf("after a flush inside the start tag: Flush() = %v, want InvalidOperation (prefix already used)", err)
+		}
+	}
+}

@@ -113,6 +113,11 @@ func TestWriterMisuseErrors(t *testing.T) {
 			w.StartElement("p", "a", "urn:1")
 			w.DeclareNamespace("p", "urn:2")
 		}},
+		{"rebinding a prefix the element was given in scope", errors.InvalidOperation, `prefix "p" is already used`, func(w *xmlio.Writer) {
+			w.StartElement("p", "r", "urn:1")
+			w.StartElement("p", "a", "urn:1")
+			w.DeclareNamespace("p", "urn:2")
+		}},
 		{"declaring a default namespace on a no-namespace element", errors.InvalidOperation, `prefix ""`, func(w *xmlio.Writer) {
 			wrtRoot(w)
 			w.DeclareNamespace("", "urn:d")

@@ -1,0 +1,5 @@
+//go:build race
+
+package xmlio
+
+const raceEnabled = true
