@@ -343,9 +343,11 @@ func (c Code) HRESULT() uint32 { return uint32(c) }
 func (c Code) WWSName() string { return wwsNames[c] }
 
 // Error makes a Code usable as an errors.Is target: errors.Is(err,
-// errors.QuotaExceeded) reports whether err carries that code. A bare Code
-// is rarely returned as an error itself.
-func (c Code) Error() string { return "wsgo: " + c.String() }
+// errors.QuotaExceeded) reports whether err carries that code. It returns
+// the same text as String, so a Code prints as its name with any fmt verb
+// (fmt prefers Error to String). A bare Code is rarely returned as an error
+// itself.
+func (c Code) Error() string { return c.String() }
 
 // Codes returns every defined Code except OK, in numeric order of their
 // WWSAPI definition. It is meant for tests and documentation tools.

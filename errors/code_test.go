@@ -1,6 +1,7 @@
 package errors_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -89,5 +90,13 @@ func TestCodeStringUnknown(t *testing.T) {
 	}
 	if errors.OK.WWSName() != "" {
 		t.Errorf("OK has a WWSAPI name")
+	}
+}
+
+func TestCodePrintsAsName(t *testing.T) {
+	for _, verb := range []string{"%v", "%s"} {
+		if got := fmt.Sprintf(verb, errors.QuotaExceeded); got != "QuotaExceeded" {
+			t.Errorf("Sprintf(%q, QuotaExceeded) = %q", verb, got)
+		}
 	}
 }
