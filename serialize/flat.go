@@ -33,7 +33,7 @@ func (sp *structPlan) isFlat() bool {
 		for c.aenc == kPtr && c.elem != nil { // see leafCodec
 			c = c.elem
 		}
-		if f.ns != "" || !isASCIINCName(f.name) || !isFlatAttrKind(c.aenc) {
+		if f.ns != "" || !xmlio.IsNCName(f.name) || !isFlatAttrKind(c.aenc) {
 			return false
 		}
 	}
@@ -52,7 +52,7 @@ func isFlatAttrKind(k kind) bool {
 // cannot, and then nothing was written.
 func (e *encoder) flatStruct(c *codec, p unsafe.Pointer, name xml.Name, ns string, scope *leafScope) (ok bool, err error) {
 	sp := c.st
-	if !isASCIINCName(name.Local) {
+	if !xmlio.IsNCName(name.Local) {
 		return false, nil // the writer checks (and reports) other names
 	}
 	mark := len(e.batch)

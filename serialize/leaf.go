@@ -55,24 +55,6 @@ func leafCodec(c *codec, repeated bool) bool {
 	return isLeafKind(c.enc)
 }
 
-// isASCIINCName reports whether s is an NCName made of ASCII characters
-// (other names take the general path, where the writer checks them).
-func isASCIINCName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_':
-		case i > 0 && ('0' <= c && c <= '9' || c == '-' || c == '.'):
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // setLeafTags precomputes the tags of a leaf field. A namespace XML
 // cannot carry leaves the field to the general path, where the writer
 // reports it.

@@ -11,6 +11,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/serialize/xmlio"
 )
 
 // A plan is compiled once per Go type and cached: a codec says how a value of
@@ -482,7 +483,7 @@ func (b *builder) collect(owner, t reflect.Type, base uintptr, hops []hop, depth
 		// Fields reached through an embedded pointer are optional as a
 		// group: the pointer may be nil.
 		f.required = f.mode == modeElement && !f.omitEmpty && len(hops) == 0 && isRequiredType(c)
-		if !b.general && f.mode == modeElement && len(f.parents) == 0 && isASCIINCName(f.name) && leafCodec(c, f.repeated) {
+		if !b.general && f.mode == modeElement && len(f.parents) == 0 && xmlio.IsNCName(f.name) && leafCodec(c, f.repeated) {
 			f.setLeafTags()
 		}
 		*out = append(*out, f)

@@ -1,8 +1,9 @@
 package xmlio
 
-// Character classes of XML 1.0 (Fifth Edition) and Namespaces in XML 1.0.
-// ASCII is classified by table lookup; everything from 0x80 on goes through
-// utf8.DecodeRune and the range functions below.
+// Character classes of XML 1.0 (Fifth Edition) and Namespaces in XML 1.0,
+// shared by the Reader and the Writer. ASCII is classified by table lookup;
+// everything from 0x80 on goes through utf8.DecodeRune and the range
+// functions below.
 
 const (
 	cNameStart uint8 = 1 << iota // ASCII NameStartChar other than ':'
