@@ -134,11 +134,11 @@ func (m *Message) storeReceived(r *xmlio.Reader, attrs HeaderAttributes) error {
 	}
 	m.nsScratch = decls
 	hw := m.scratchWriter()
-	if err := copyElement(hw, r, &headerEdit{decls: kept, strip: true}); err != nil {
+	if err := xmlio.CopyElement(hw, r, &xmlio.CopyOptions{RootDecls: kept, SkipRootAttr: isHeaderAttr}); err != nil {
+		if hw.Err() != nil {
+			return asError("ReadStart", errors.InvalidFormat, err, "storing header "+formatName(name))
+		}
 		return err
-	}
-	if err := hw.Err(); err != nil {
-		return asError("ReadStart", errors.InvalidFormat, err, "storing header "+formatName(name))
 	}
 	start := len(m.hbuf)
 	m.hbuf = append(m.hbuf, hw.Bytes()...)

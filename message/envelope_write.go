@@ -105,8 +105,11 @@ func (m *Message) writeCustom(w *xmlio.Writer, h *customHeader) error {
 	if err := nextStart(r); err != nil {
 		return asError("WriteStart", errors.InvalidFormat, err, "copying header "+formatName(h.name))
 	}
-	edit := headerEdit{strip: true, attrs: &h.attrs, env: m.env, addr: m.addr}
-	if err := copyElement(w, r, &edit); err != nil {
+	opts := xmlio.CopyOptions{
+		SkipRootAttr: isHeaderAttr,
+		OnRoot:       func(w *xmlio.Writer) { writeHeaderAttrs(w, &h.attrs, m.env, m.addr) },
+	}
+	if err := xmlio.CopyElement(w, r, &opts); err != nil {
 		return asError("WriteStart", errors.InvalidFormat, err, "copying header "+formatName(h.name))
 	}
 	return nil

@@ -80,64 +80,12 @@ func (d *decoder) capture() ([]byte, error) {
 	} else {
 		d.sub.Reset(nil)
 	}
-	if err := copyElement(d.sub, d.r, &d.nsbuf); err != nil {
-		return nil, err
-	}
-	if err := d.sub.Err(); err != nil {
-		return nil, withLine(err, d.r.Line())
+	d.nsbuf = d.r.InScopeNamespaces(d.nsbuf[:0])
+	line := d.r.Line()
+	if err := xmlio.CopyElement(d.sub, d.r, &xmlio.CopyOptions{RootDecls: d.nsbuf, Comments: true}); err != nil {
+		return nil, withLine(err, line)
 	}
 	return d.sub.Bytes(), nil
-}
-
-// copyElement copies the element r is on to w, declaring the namespaces in
-// scope at it on the copy's root.
-func copyElement(w *xmlio.Writer, r *xmlio.Reader, nsbuf *[]xmlio.NSDecl) error {
-	depth := 0
-	for {
-		switch r.Kind() {
-		case xmlio.StartElement:
-			w.StartElement(string(r.Prefix()), string(r.Local()), string(r.Namespace()))
-			if depth == 0 {
-				*nsbuf = r.InScopeNamespaces((*nsbuf)[:0])
-				for _, b := range *nsbuf {
-					if string(b.Prefix) != "xml" && (len(b.Prefix) > 0 || len(b.URI) > 0) {
-						w.DeclareNamespace(string(b.Prefix), string(b.URI))
-					}
-				}
-			} else {
-				for i := range r.NSDeclCount() {
-					ns := r.NSDecl(i)
-					if len(ns.Prefix) > 0 || len(ns.URI) > 0 {
-						w.DeclareNamespace(string(ns.Prefix), string(ns.URI))
-					}
-				}
-			}
-			for i := range r.AttrCount() {
-				a := r.Attr(i)
-				w.AttrBytes(string(a.Prefix), string(a.Local), string(a.Namespace), a.Value)
-			}
-			depth++
-		case xmlio.EndElement:
-			w.EndElement()
-			depth--
-			if depth == 0 {
-				return nil
-			}
-		case xmlio.Text:
-			if r.IsCDATA() {
-				w.CData(string(r.Text()))
-			} else {
-				w.TextBytes(r.Text())
-			}
-		case xmlio.Comment:
-			w.Comment(string(r.Text()))
-		default:
-			return failAt(r.Line(), errors.InvalidFormat, "unexpected end of document")
-		}
-		if _, err := r.Next(); err != nil {
-			return withLine(err, r.Line())
-		}
-	}
 }
 
 // viaCapture reads a struct with an innerxml field when the document bytes

@@ -1,70 +1,11 @@
 package message
 
 import (
+	"bytes"
+
 	"github.com/wsgo/wsgo/errors"
 	"github.com/wsgo/wsgo/serialize/xmlio"
 )
-
-// headerEdit says how copyElement changes the root element of the copy.
-type headerEdit struct {
-	// decls are namespace declarations added to the root (the bindings a
-	// header lifted out of its envelope needs).
-	decls []xmlio.NSDecl
-	// strip drops the SOAP header attributes (mustUnderstand, actor, role,
-	// relay, wsa:IsReferenceParameter) of the root.
-	strip bool
-	// attrs, when not nil, are written on the root as the header
-	// attributes of envelope version env and addressing version addr.
-	attrs *HeaderAttributes
-	env   EnvelopeVersion
-	addr  AddressingVersion
-}
-
-// copyElement copies the element r is on (its start tag) with its content
-// to w, leaving r on the element's end tag. Prefixes and namespace
-// declarations are kept; the writer omits declarations already in scope.
-// Comments are dropped.
-func copyElement(w *xmlio.Writer, r *xmlio.Reader, edit *headerEdit) error {
-	depth := r.Depth()
-	for {
-		switch r.Kind() {
-		case xmlio.StartElement:
-			root := r.Depth() == depth
-			w.StartElement(string(r.Prefix()), string(r.Local()), string(r.Namespace()))
-			for i := range r.NSDeclCount() {
-				d := r.NSDecl(i)
-				w.DeclareNamespace(string(d.Prefix), string(d.URI))
-			}
-			if root && edit != nil {
-				for _, d := range edit.decls {
-					w.DeclareNamespace(string(d.Prefix), string(d.URI))
-				}
-			}
-			for i := range r.AttrCount() {
-				a := r.Attr(i)
-				if root && edit != nil && edit.strip && isHeaderAttr(a) {
-					continue
-				}
-				w.AttrBytes(string(a.Prefix), string(a.Local), string(a.Namespace), a.Value)
-			}
-			if root && edit != nil && edit.attrs != nil {
-				writeHeaderAttrs(w, edit.attrs, edit.env, edit.addr)
-			}
-		case xmlio.Text:
-			w.TextBytes(r.Text())
-		case xmlio.EndElement:
-			w.EndElement()
-			if r.Depth() == depth {
-				return nil
-			}
-		case xmlio.EOF:
-			return errTruncated(r)
-		}
-		if _, err := r.Next(); err != nil {
-			return err
-		}
-	}
-}
 
 // isHeaderAttr reports whether a is one of the SOAP header attributes the
 // message keeps in HeaderAttributes instead of in the stored element.
@@ -165,14 +106,4 @@ func boolForms(env EnvelopeVersion) string {
 }
 
 // trimSpace trims XML whitespace.
-func trimSpace(b []byte) []byte {
-	for len(b) > 0 && isSpace(b[0]) {
-		b = b[1:]
-	}
-	for len(b) > 0 && isSpace(b[len(b)-1]) {
-		b = b[:len(b)-1]
-	}
-	return b
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+func trimSpace(b []byte) []byte { return bytes.Trim(b, " \t\r\n") }
