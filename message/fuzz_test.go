@@ -15,11 +15,16 @@ import (
 // panic, and every error must be an *errors.Error with an input-related
 // code. Seeds: testdata/fuzz/FuzzReadEnvelope and the goldens.
 func FuzzReadEnvelope(f *testing.F) {
-	goldens, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.xml"))
+	goldens, err := filepath.Glob(filepath.Join("testdata", "golden", "*.xml"))
+	if err != nil || len(goldens) == 0 {
+		f.Fatalf("no golden envelopes to seed the fuzzer with (%v)", err)
+	}
 	for _, g := range goldens {
-		if data, err := os.ReadFile(g); err == nil {
-			f.Add(data)
+		data, err := os.ReadFile(g)
+		if err != nil {
+			f.Fatal(err)
 		}
+		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, v := range []struct {

@@ -81,23 +81,25 @@ func TestHostileEnvelopes(t *testing.T) {
 		{"text in Header", env12Open + `<s:Header>oops</s:Header>` + okBody + envClose, errors.InvalidFormat, "", "text in the Header", nil},
 		{"text in Envelope", env12Open + `oops` + okBody + envClose, errors.InvalidFormat, "", "text in the Envelope", nil},
 		{"text in Body", env12Open + `<s:Body>oops</s:Body>` + envClose, errors.InvalidFormat, "", "text in the Body", nil},
-		{"element after Envelope", env12Open + okBody + envClose + `<x/>`, errors.InvalidFormat, "", "", nil},
+		{"element after Envelope", env12Open + okBody + envClose + `<x/>`, errors.InvalidFormat, "", "second root element", nil},
 		{"65 headers", manyHeaders(65), errors.QuotaExceeded, "MaxProcessedHeaders", "more than 64 headers", nil},
 		{"3 headers over a quota of 2", manyHeaders(3), errors.QuotaExceeded, "MaxProcessedHeaders", "more than 2 headers", &Options{MaxProcessedHeaders: 2}},
 		{"duplicate Action header", env12Open + `<s:Header><a:Action>urn:1</a:Action><a:Action>urn:2</a:Action></s:Header>` + okBody + envClose, errors.InvalidFormat, "", "two Action headers", nil},
 		{"duplicate ReplyTo header", env12Open + `<s:Header><a:ReplyTo><a:Address>x</a:Address></a:ReplyTo><a:ReplyTo><a:Address>y</a:Address></a:ReplyTo></s:Header>` + okBody + envClose, errors.InvalidFormat, "", "two ReplyTo headers", nil},
 		{"ReplyTo without Address", env12Open + `<s:Header><a:ReplyTo/></s:Header>` + okBody + envClose, errors.InvalidFormat, "", "no Address", nil},
 		{"bad mustUnderstand value", env12Open + `<s:Header><h:H xmlns:h="urn:h" s:mustUnderstand="maybe"/></s:Header>` + okBody + envClose, errors.InvalidFormat, "", "mustUnderstand", nil},
-		{"DTD before Envelope", `<!DOCTYPE s:Envelope SYSTEM "http://evil/x.dtd">` + env12Open + okBody + envClose, errors.InvalidFormat, "", "", nil},
-		{"billion laughs inside a header", billionLaughs, errors.InvalidFormat, "", "", nil},
-		{"undefined entity inside a header", env12Open + `<s:Header><h:H xmlns:h="urn:h">&lol9;</h:H></s:Header>` + okBody + envClose, errors.InvalidFormat, "", "", nil},
-		{"10^5-deep body", deepBody(100000), errors.QuotaExceeded, "MaxDepth", "", nil},
-		{"undeclared prefix in a header", env12Open + `<s:Header><u:H/></s:Header>` + okBody + envClose, errors.InvalidFormat, "", "", nil},
-		{"truncated envelope", env12Open + `<s:Header><a:Action>urn:1</a:Action></s:Header><s:Body><o:Order xmlns:o="urn:o">`, errors.InvalidFormat, "", "", nil},
-		{"truncated after Body", env12Open + okBody, errors.InvalidFormat, "", "", nil},
-		{"empty document", ``, errors.InvalidFormat, "", "", nil},
-		{"fault without Code", env12Open + `<s:Body><s:Fault><s:Reason><s:Text xml:lang="en">x</s:Text></s:Reason></s:Fault></s:Body>` + envClose, errors.OK, "", "", nil},
+		{"DTD before Envelope", `<!DOCTYPE s:Envelope SYSTEM "http://evil/x.dtd">` + env12Open + okBody + envClose, errors.InvalidFormat, "", "DTDs are not allowed", nil},
+		{"billion laughs inside a header", billionLaughs, errors.InvalidFormat, "", "DTDs are not allowed", nil},
+		{"undefined entity inside a header", env12Open + `<s:Header><h:H xmlns:h="urn:h">&lol9;</h:H></s:Header>` + okBody + envClose, errors.InvalidFormat, "", "undefined entity reference &lol9;", nil},
+		{"10^5-deep body", deepBody(100000), errors.QuotaExceeded, "MaxDepth", "MaxDepth", nil},
+		{"undeclared prefix in a header", env12Open + `<s:Header><u:H/></s:Header>` + okBody + envClose, errors.InvalidFormat, "", "undeclared namespace prefix u", nil},
+		{"truncated envelope", env12Open + `<s:Header><a:Action>urn:1</a:Action></s:Header><s:Body><o:Order xmlns:o="urn:o">`, errors.InvalidFormat, "", "is not closed", nil},
+		{"truncated after Body", env12Open + okBody, errors.InvalidFormat, "", "is not closed", nil},
+		{"empty document", ``, errors.InvalidFormat, "", "document is empty", nil},
 	}
+	// One watchdog for the whole table (against hangs, not a timing test):
+	// a per-case limit would let a table of hanging cases run for minutes.
+	deadline := time.Now().Add(30 * time.Second)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			done := make(chan error, 1)
@@ -105,15 +107,8 @@ func TestHostileEnvelopes(t *testing.T) {
 			var err error
 			select {
 			case err = <-done:
-			case <-time.After(30 * time.Second): // a watchdog against hangs, not a timing test
-				t.Fatal("reading did not finish within 30s")
-			}
-			if c.code == errors.OK {
-				// Read as **etree.Element, a malformed fault is just an element.
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
+			case <-time.After(time.Until(deadline)):
+				t.Fatal("watchdog: the hostile-envelope table did not finish within 30s")
 			}
 			e := wantCode(t, err, c.code)
 			if c.quota != "" && e.Quota != c.quota {
@@ -224,5 +219,27 @@ func TestVersionMismatchDetails(t *testing.T) {
 	}
 	if want := `<env:NotUnderstood xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:h="urn:example:session" qname="h:Session"/>`; s != want {
 		t.Errorf("NotUnderstoodHeader = %s, want %s", s, want)
+	}
+}
+
+// TestFaultWithoutCode: a SOAP 1.2 Fault that lacks its Code is an ordinary
+// element when the body is read as XML, but reading it as a fault refuses it.
+func TestFaultWithoutCode(t *testing.T) {
+	data := []byte(env12Open + `<s:Body><s:Fault><s:Reason><s:Text xml:lang="en">x</s:Text></s:Reason></s:Fault></s:Body>` + envClose)
+	if err := readAll(data, nil, nil); err != nil {
+		t.Fatalf("read as an element: %v", err)
+	}
+	m := mustNew(t, SOAP12, Addressing1_0, nil)
+	if err := m.ReadStart(newReader(data)); err != nil {
+		t.Fatalf("ReadStart: %v", err)
+	}
+	if !m.IsFault() {
+		t.Fatal("IsFault = false for a Fault body")
+	}
+	var f errors.Fault
+	err := m.ReadBody(&f)
+	wantCode(t, err, errors.InvalidFormat)
+	if !strings.Contains(err.Error(), "no Code") {
+		t.Errorf("error %q does not mention the missing Code", err)
 	}
 }

@@ -60,3 +60,12 @@ func describeByte(b []byte) string {
 	}
 	return strconv.QuoteRune(r)
 }
+
+// openCount says how many elements are still open, for end-of-document
+// messages: "1 element still open", "3 elements still open".
+func openCount(n int) string {
+	if n == 1 {
+		return "1 element still open"
+	}
+	return strconv.Itoa(n) + " elements still open"
+}

@@ -285,7 +285,7 @@ func (r *Reader) runOff(p int, what string) *errors.Error {
 	if r.overMax {
 		return r.maxBytesErr()
 	}
-	return r.errAt(p, "unexpected end of document inside %s (%d elements still open)", what, len(r.stack))
+	return r.errAt(p, "unexpected end of document inside %s (%s)", what, openCount(len(r.stack)))
 }
 
 // errNeedMore is runOff's signal that a streamed token continues past the

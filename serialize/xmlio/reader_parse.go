@@ -115,8 +115,8 @@ func (r *Reader) atEnd() (Kind, *errors.Error) {
 		return None, r.maxBytesErr()
 	}
 	if n := len(r.stack); n > 0 {
-		return None, r.errAt(r.end, "unexpected end of document: element <%s> is not closed (%d elements still open)",
-			snippet(r.stack[n-1].name), n)
+		return None, r.errAt(r.end, "unexpected end of document: element <%s> is not closed (%s)",
+			snippet(r.stack[n-1].name), openCount(n))
 	}
 	if !r.rootSeen {
 		if r.base+int64(r.end) == 0 {

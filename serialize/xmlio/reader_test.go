@@ -395,7 +395,7 @@ func TestReaderTruncatedMessage(t *testing.T) {
 		if e := asError(t, err); e.Code != errors.InvalidFormat {
 			t.Errorf("%q: %v", tc.doc, err)
 		}
-		want := fmt.Sprintf("(%d elements still open)", tc.open)
+		want := "(" + openCount(tc.open) + ")"
 		if msg := err.Error(); !strings.Contains(msg, "unexpected end of document") || !strings.Contains(msg, want) {
 			t.Errorf("%q: message %q does not say %q", tc.doc, msg, want)
 		}
