@@ -82,7 +82,9 @@ func finish(err error, op string) error {
 				b.WriteByte('/')
 			}
 		}
-		if line > 0 {
+		// Reader errors already begin with their position ("line 3,
+		// offset 120: ..."); the path does not repeat it.
+		if line > 0 && (len(out.Strings) == 0 || !strings.HasPrefix(out.Strings[0], "line ")) {
 			fmt.Fprintf(&b, " (line %d)", line)
 		}
 		out.Strings = append([]string{b.String()}, out.Strings...)
