@@ -144,9 +144,16 @@ func (r *Reader) fill() bool {
 			return false
 		}
 	}
+	// Never ask for more than one byte past MaxBytes: that byte is what
+	// tells a document of exactly MaxBytes from a longer one, and nothing
+	// beyond it is consumed from the source.
+	limit := len(r.buf)
+	if left := r.opts.MaxBytes - (r.base + int64(r.end)) + 1; left < int64(limit-r.end) {
+		limit = r.end + int(left)
+	}
 	for range maxIdleReads {
-		n, err := r.src.Read(r.buf[r.end:])
-		if n < 0 || n > len(r.buf)-r.end {
+		n, err := r.src.Read(r.buf[r.end:limit])
+		if n < 0 || n > limit-r.end {
 			r.eof = true
 			r.readErr = errors.Errorf(errors.Other,
 				"reading XML: the stream's Read returned an impossible count %d", n).WithOp(readOp)

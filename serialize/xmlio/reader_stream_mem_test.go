@@ -1,6 +1,7 @@
 package xmlio
 
 import (
+	"bytes"
 	"runtime"
 	"strings"
 	"testing"
@@ -146,10 +147,10 @@ func TestReaderStreamedMaxBytes(t *testing.T) {
 			if !errors.As(err, &e) || e.Code != errors.QuotaExceeded || e.Quota != "MaxBytes" {
 				t.Fatalf("got %v; want QuotaExceeded MaxBytes", err)
 			}
-			window := int64(len(r.own))
-			t.Logf("MaxBytes %d, window %d: read %d bytes of the stream", tc.maxBytes, window, src.delivered)
-			if src.delivered > tc.maxBytes+window {
-				t.Errorf("read %d bytes of the stream for MaxBytes %d and a %d-byte window", src.delivered, tc.maxBytes, window)
+			// One byte past the limit tells "exactly MaxBytes" from "more";
+			// nothing further may be taken from the source.
+			if src.delivered != tc.maxBytes+1 {
+				t.Errorf("read %d bytes of the stream for MaxBytes %d, want exactly MaxBytes+1", src.delivered, tc.maxBytes)
 			}
 			if r.Offset() > tc.maxBytes {
 				t.Errorf("Offset() = %d, past MaxBytes %d", r.Offset(), tc.maxBytes)
@@ -163,5 +164,32 @@ func TestReaderStreamedMaxBytes(t *testing.T) {
 				t.Errorf("Next after the error read the stream again")
 			}
 		})
+	}
+}
+
+// TestReaderMaxBytesBoundary: a document of exactly MaxBytes is accepted
+// and one byte more is refused, in both modes and with any window.
+func TestReaderMaxBytesBoundary(t *testing.T) {
+	doc := []byte(`<r><a x="1">text</a><b/></r>`)
+	for _, window := range []int{1, 7, 4096} {
+		for _, extra := range []int{0, 1} {
+			limit := int64(len(doc) - extra)
+			opts := &Options{MaxBytes: limit, StreamBufferSize: window}
+			for mode, r := range map[string]*Reader{
+				"buffered": NewReader(doc, opts),
+				"streamed": NewStreamReader(bytes.NewReader(doc), opts),
+			} {
+				_, err := walk(r)
+				if extra == 0 && err != nil {
+					t.Errorf("%s, window %d: a document of exactly MaxBytes (%d) was refused: %v", mode, window, limit, err)
+				}
+				if extra == 1 {
+					var e *errors.Error
+					if !errors.As(err, &e) || e.Quota != "MaxBytes" {
+						t.Errorf("%s, window %d: a document one byte over MaxBytes gave %v, want QuotaExceeded MaxBytes", mode, window, err)
+					}
+				}
+			}
+		}
 	}
 }
