@@ -113,7 +113,7 @@ var roundTripOptions = &Options{MaxAttributes: 1 << 20, MaxNamespaces: 1 << 20, 
 // data (text and CDATA concatenated between tags).
 func checkRoundTrip(t *testing.T, doc []byte) {
 	t.Helper()
-	want, err := eventsWithValues(NewReader(doc, nil))
+	want, err := readerEvents(NewReader(doc, nil), true)
 	if err != nil {
 		t.Fatalf("second read of an accepted document failed: %v", err)
 	}
@@ -121,7 +121,7 @@ func checkRoundTrip(t *testing.T, doc []byte) {
 	if err != nil {
 		t.Fatalf("the writer refuses the token stream of an accepted document: %v\ninput: %q", err, doc)
 	}
-	got, err := eventsWithValues(NewReader(out, roundTripOptions))
+	got, err := readerEvents(NewReader(out, roundTripOptions), true)
 	if err != nil {
 		t.Fatalf("the reader refuses the writer's copy: %v\ninput: %q\ncopy:  %q", err, doc, out)
 	}
@@ -145,43 +145,6 @@ func replay(r *Reader, w *Writer) ([]byte, error) {
 			}
 		case EOF:
 			return w.Bytes(), nil
-		}
-	}
-}
-
-// eventsWithValues renders what r reads as element and attribute names
-// with namespaces, attribute values, and the character data between tags
-// concatenated (so text and CDATA split differently compare equal).
-func eventsWithValues(r *Reader) ([]string, error) {
-	var out []string
-	var text []byte
-	flush := func() {
-		if len(text) > 0 {
-			out = append(out, fmt.Sprintf("T %q", text))
-			text = text[:0]
-		}
-	}
-	for {
-		k, err := r.Next()
-		if err != nil {
-			return out, err
-		}
-		switch k {
-		case StartElement:
-			flush()
-			s := fmt.Sprintf("S {%s}%s", r.Namespace(), r.Local())
-			for i := range r.AttrCount() {
-				a := r.Attr(i)
-				s += fmt.Sprintf(" @{%s}%s=%q", a.Namespace, a.Local, a.Value)
-			}
-			out = append(out, s)
-		case EndElement:
-			flush()
-			out = append(out, fmt.Sprintf("E {%s}%s", r.Namespace(), r.Local()))
-		case Text:
-			text = append(text, r.Text()...)
-		case EOF:
-			return out, nil
 		}
 	}
 }

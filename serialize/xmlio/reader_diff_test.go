@@ -82,7 +82,14 @@ func stdEvents(doc []byte, attrValues bool) ([]string, error) {
 
 // ourEvents renders doc as this reader reads it, in stdEvents' format.
 func ourEvents(doc []byte, attrValues bool) ([]string, error) {
-	r := NewReader(doc, nil)
+	return readerEvents(NewReader(doc, nil), attrValues)
+}
+
+// readerEvents renders what r reads: element and attribute names with
+// namespaces (and attribute values when attrValues), and the character
+// data between tags concatenated, so text and CDATA split differently
+// compare equal.
+func readerEvents(r *Reader, attrValues bool) ([]string, error) {
 	var out []string
 	var text strings.Builder
 	flush := func() {
