@@ -1,0 +1,321 @@
+package channel
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/message"
+)
+
+// Channel is one end of a SOAP message exchange over HTTP (WWSAPI's
+// WS_CHANNEL). A Request channel (New) sends requests to one address and
+// reads the replies; a Reply channel (from a Listener or NewHandler)
+// receives one request and sends its reply.
+//
+// Its lifecycle is WWSAPI's (state.go): New → Created, Open → Open,
+// exchanges, Close → Closed, Reset → Created again. Abort stops it at
+// once. An exchange that fails in a way that leaves the channel's state in
+// doubt (a phase timeout, the peer disconnecting mid-message, a malformed
+// or oversized reply) moves it to Faulted; a SOAP fault, an HTTP error
+// status, a refused connection or the caller's own context ending do not.
+//
+// A Request channel is safe for concurrent use: any number of goroutines
+// may call Request and Send at once, each with its own messages.
+type Channel struct {
+	typ Type
+	cfg settings
+
+	mu      sync.Mutex
+	state   State
+	address *url.URL
+	addrStr string
+	pending int           // exchanges in progress
+	idle    chan struct{} // closed when pending drops to 0 while Closing
+	abort   context.Context
+	cancel  context.CancelCauseFunc
+
+	// client side
+	client    *http.Client
+	transport *http.Transport
+
+	// server side
+	srv *serverExchange
+}
+
+// errAborted is the cause of the channel context's cancellation by Abort.
+var errAborted = errors.Errorf(errors.OperationAborted, "the channel was aborted")
+
+// New returns a channel of type typ (only Request; Reply channels come
+// from a Listener) in state Created, configured by opts.
+func New(typ Type, opts ...Option) (*Channel, error) {
+	if typ != Request {
+		return nil, errors.Errorf(errors.InvalidArgument,
+			"channel.New: type %v is not a client channel type; use channel.Request (Reply channels come from a Listener)", typ)
+	}
+	cfg := newSettings(opts)
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	c := &Channel{typ: typ, cfg: cfg}
+	c.client, c.transport = cfg.newHTTPClient()
+	c.abort, c.cancel = context.WithCancelCause(context.Background())
+	return c, nil
+}
+
+func (s *settings) validate() error {
+	switch s.envelope {
+	case message.SOAP11, message.SOAP12, message.EnvelopeNone:
+	default:
+		return errors.Errorf(errors.InvalidArgument, "unknown envelope version %d", s.envelope)
+	}
+	switch s.addressing {
+	case message.Addressing0_9, message.Addressing1_0, message.AddressingTransport:
+	default:
+		return errors.Errorf(errors.InvalidArgument, "unknown addressing version %d", s.addressing)
+	}
+	if s.envelope == message.EnvelopeNone && s.addressing != message.AddressingTransport {
+		return errors.Errorf(errors.InvalidArgument, "envelope version None carries no headers: use AddressingTransport")
+	}
+	if s.maxBuffered <= 0 || s.maxStreamed <= 0 || s.maxStreamedStart <= 0 {
+		return errors.Errorf(errors.InvalidArgument, "message size quotas must be positive")
+	}
+	if s.transfer < Buffered || s.transfer > Streamed {
+		return errors.Errorf(errors.InvalidArgument, "unknown transfer mode %d", s.transfer)
+	}
+	if s.proxyErr != nil {
+		return s.proxyErr
+	}
+	if s.proxyMode < ProxyAuto || s.proxyMode > ProxyCustom || (s.proxyMode == ProxyCustom && s.proxyURL == nil) {
+		return errors.Errorf(errors.InvalidArgument, "proxy mode %d needs WithCustomProxy for custom servers", s.proxyMode)
+	}
+	if s.cookies != AutoCookies && s.cookies != ManualCookies {
+		return errors.Errorf(errors.InvalidArgument, "unknown cookie mode %d", s.cookies)
+	}
+	return nil
+}
+
+// Type returns the channel's type.
+func (c *Channel) Type() Type { return c.typ }
+
+// State returns a snapshot of the channel's state (WS_CHANNEL_PROPERTY_STATE).
+func (c *Channel) State() State {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state
+}
+
+// Address returns the address the channel was opened with ("" before Open);
+// on a Reply channel, the URL the request was sent to
+// (WS_CHANNEL_PROPERTY_TRANSPORT_URL).
+func (c *Channel) Address() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.addrStr
+}
+
+// EnvelopeVersion returns the SOAP version of the channel's messages.
+func (c *Channel) EnvelopeVersion() message.EnvelopeVersion { return c.cfg.envelope }
+
+// AddressingVersion returns the WS-Addressing version of the channel's
+// messages.
+func (c *Channel) AddressingVersion() message.AddressingVersion { return c.cfg.addressing }
+
+// NewMessage returns an Empty message in the channel's envelope and
+// addressing versions (WsCreateMessageForChannel).
+func (c *Channel) NewMessage() (*message.Message, error) {
+	return message.New(c.cfg.envelope, c.cfg.addressing, c.cfg.messageOptions)
+}
+
+// Open opens a Request channel to address, an http:// or https:// URL
+// (WsOpenChannel): Created → Opening → Open. No connection is made yet;
+// the first exchange connects.
+func (c *Channel) Open(ctx context.Context, address string) error {
+	if c.typ != Request {
+		return errors.Errorf(errors.InvalidOperation, "Open is for Request channels; a Reply channel is opened by its listener")
+	}
+	c.mu.Lock()
+	if c.state != Created {
+		defer c.mu.Unlock()
+		return stateError(opOpen, c.state)
+	}
+	c.state = Opening
+	c.mu.Unlock()
+
+	u, err := parseAddress(address)
+	if err == nil && ctx.Err() != nil {
+		err = contextError(ctx, "open "+address)
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != Opening { // aborted meanwhile
+		return errors.Errorf(errors.OperationAborted, "open %s: the channel was aborted", address)
+	}
+	if err != nil {
+		c.state = Created
+		return err
+	}
+	c.address, c.addrStr, c.state = u, address, Open
+	return nil
+}
+
+// parseAddress checks that address is an absolute http or https URL.
+func parseAddress(address string) (*url.URL, error) {
+	u, err := url.Parse(address)
+	if err != nil {
+		return nil, errors.Errorf(errors.InvalidEndpointURL, "address %q is not a URL: %v", address, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, errors.Errorf(errors.InvalidEndpointURL,
+			"address %q: the HTTP binding needs an http:// or https:// URL", address)
+	}
+	if u.Host == "" {
+		return nil, errors.Errorf(errors.InvalidEndpointURL, "address %q has no host", address)
+	}
+	if u.Fragment != "" {
+		return nil, errors.Errorf(errors.InvalidEndpointURL, "address %q: a service address has no #fragment", address)
+	}
+	return u, nil
+}
+
+// begin registers an exchange on an Open channel and returns a context
+// that ends when ctx does or when the channel is aborted.
+func (c *Channel) begin(ctx context.Context) (context.Context, context.CancelCauseFunc, error) {
+	c.mu.Lock()
+	if c.state != Open {
+		defer c.mu.Unlock()
+		return nil, nil, stateError(opIO, c.state)
+	}
+	c.pending++
+	abort := c.abort
+	c.mu.Unlock()
+	xctx, cancel := context.WithCancelCause(ctx)
+	stop := context.AfterFunc(abort, func() { cancel(errAborted) })
+	return xctx, func(cause error) { stop(); cancel(cause) }, nil
+}
+
+// end unregisters an exchange; broke says whether its failure faults the
+// channel.
+func (c *Channel) end(broke bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if broke && c.state == Open {
+		c.state = Faulted
+	}
+	c.pending--
+	if c.pending == 0 && c.idle != nil {
+		close(c.idle)
+		c.idle = nil
+	}
+}
+
+// Close closes the channel (WsCloseChannel): Open or Faulted → Closing →
+// Closed. It waits for pending exchanges, at most until ctx ends or the
+// Close timeout passes, then aborts those still running; it then closes
+// the channel's idle connections. The channel is Closed even when Close
+// returns an error: OperationTimedOut or OperationAborted when it had to
+// abort pending exchanges (or was aborted itself while waiting).
+func (c *Channel) Close(ctx context.Context) error {
+	c.mu.Lock()
+	if c.state != Open && c.state != Faulted {
+		defer c.mu.Unlock()
+		return stateError(opClose, c.state)
+	}
+	c.state = Closing
+	var idle chan struct{}
+	if c.pending > 0 {
+		idle = make(chan struct{})
+		c.idle = idle
+	}
+	abort := c.abort.Done()
+	if c.abort.Err() != nil {
+		abort = nil // already aborted: pending exchanges are ending by themselves
+	}
+	c.mu.Unlock()
+
+	var err error
+	if idle != nil {
+		var timer <-chan time.Time
+		if d := c.cfg.timeouts.Close; d > 0 {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			timer = t.C
+		}
+		select {
+		case <-idle:
+		case <-abort:
+			err = errors.Errorf(errors.OperationAborted, "close: the channel was aborted while closing")
+		case <-timer:
+			err = errors.Errorf(errors.OperationTimedOut,
+				"close: exchanges still pending after the Close timeout (%v); they were aborted", c.cfg.timeouts.Close)
+		case <-ctx.Done():
+			err = contextError(ctx, "close")
+		}
+		if err != nil {
+			c.cancel(errAborted)
+			<-idle // aborted exchanges end promptly
+		}
+	}
+	if c.transport != nil {
+		c.transport.CloseIdleConnections()
+	}
+	if c.srv != nil {
+		c.finishServer()
+	}
+	c.mu.Lock()
+	c.state = Closed
+	c.mu.Unlock()
+	return err
+}
+
+// Abort cancels every pending exchange without waiting (WsAbortChannel).
+// An Open or Closing channel becomes Faulted; other states are kept. It
+// never fails.
+func (c *Channel) Abort() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch c.state {
+	case Created, Closed:
+		return // nothing pending; aborting would spoil the next Open
+	case Open, Opening:
+		c.state = Faulted
+	}
+	c.cancel(errAborted)
+	if c.srv != nil {
+		c.srv.abort()
+	}
+}
+
+// Reset returns a Created or Closed channel to Created for reuse with
+// another Open (WsResetChannel).
+func (c *Channel) Reset() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !transitions[opReset].from.has(c.state) || c.typ != Request {
+		if c.typ != Request {
+			return errors.Errorf(errors.InvalidOperation, "a Reply channel serves one request and cannot be reset")
+		}
+		return stateError(opReset, c.state)
+	}
+	c.state = Created
+	c.address, c.addrStr = nil, ""
+	c.cancel(nil)
+	c.abort, c.cancel = context.WithCancelCause(context.Background())
+	return nil
+}
+
+// contextError maps an ended context to OperationTimedOut (deadline) or
+// OperationAborted (cancelled).
+func contextError(ctx context.Context, op string) *errors.Error {
+	if cause := context.Cause(ctx); cause == errAborted {
+		return errors.Errorf(errors.OperationAborted, "%s: the channel was aborted", op)
+	}
+	if ctx.Err() == context.DeadlineExceeded {
+		return errors.Errorf(errors.OperationTimedOut, "%s: the context's deadline passed: %w", op, ctx.Err())
+	}
+	return errors.Errorf(errors.OperationAborted, "%s: the context was cancelled: %w", op, ctx.Err())
+}

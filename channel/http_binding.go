@@ -1,0 +1,163 @@
+package channel
+
+import (
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/message"
+)
+
+// The HTTP binding of SOAP (SOAP 1.1 §6, SOAP 1.2 Part 2 §7): which content
+// type carries which envelope version, where the action travels, and
+// which transport headers map to and from a message's mapped headers.
+
+// Content types of the three envelope versions.
+const (
+	contentTypeSOAP11 = "text/xml; charset=utf-8"
+	contentTypeSOAP12 = "application/soap+xml; charset=utf-8"
+	contentTypeRaw    = "application/xml; charset=utf-8"
+)
+
+// userAgent identifies wsgo to services (and their logs).
+const userAgent = "wsgo/1"
+
+// setEnvelopeHeaders sets the content type and action headers of a message
+// of version env with the given action.
+func setEnvelopeHeaders(h http.Header, env message.EnvelopeVersion, action string) {
+	switch env {
+	case message.SOAP11:
+		h["Content-Type"] = []string{contentTypeSOAP11}
+		h["Soapaction"] = []string{`"` + action + `"`}
+	case message.SOAP12:
+		if action == "" {
+			h["Content-Type"] = []string{contentTypeSOAP12}
+		} else {
+			h["Content-Type"] = []string{contentTypeSOAP12 + `; action="` + escapeQuoted(action) + `"`}
+		}
+	default:
+		h["Content-Type"] = []string{contentTypeRaw}
+	}
+}
+
+// escapeQuoted escapes a value for a quoted-string (RFC 9110 §5.6.4).
+func escapeQuoted(s string) string {
+	if !strings.ContainsAny(s, `"\`) {
+		return s
+	}
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+}
+
+// applyMappedHeaders copies a message's mapped headers into h; they replace
+// headers of the same name that the binding set (so a conformance test can
+// send any SOAPAction or Content-Type it likes).
+func applyMappedHeaders(h http.Header, m *message.Message) {
+	for _, name := range m.MappedHeaderNames() {
+		h[http.CanonicalHeaderKey(name)] = append([]string(nil), m.MappedHeaders(name)...)
+	}
+}
+
+// mapHeadersIn adds HTTP headers to a received message's mapped headers.
+func mapHeadersIn(m *message.Message, h http.Header) error {
+	for name, values := range h {
+		for _, v := range values {
+			if err := m.AddMappedHeader(name, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// actionFromHeaders returns the action an HTTP request carries: the
+// SOAPAction header (SOAP 1.1) or the content type's action parameter
+// (SOAP 1.2).
+func actionFromHeaders(env message.EnvelopeVersion, h http.Header) string {
+	switch env {
+	case message.SOAP11:
+		a := strings.TrimSpace(h.Get("SOAPAction"))
+		if len(a) >= 2 && a[0] == '"' && a[len(a)-1] == '"' {
+			a = a[1 : len(a)-1]
+		}
+		return a
+	case message.SOAP12:
+		_, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+		if err == nil {
+			return params["action"]
+		}
+	}
+	return ""
+}
+
+// mediaKind classifies a content type for reading an envelope.
+type mediaKind int
+
+const (
+	mediaNone      mediaKind = iota // no content type
+	mediaSOAP11                     // text/xml
+	mediaSOAP12                     // application/soap+xml
+	mediaXML                        // application/xml or another +xml type
+	mediaHTML                       // text/html, application/xhtml+xml
+	mediaOther                      // anything else (text/plain, application/json, ...)
+	mediaMultipart                  // multipart/related (MTOM)
+)
+
+// classifyMedia parses a Content-Type header value.
+func classifyMedia(ct string) (mediaKind, string) {
+	if strings.TrimSpace(ct) == "" {
+		return mediaNone, ""
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		// A broken header: judge by the part before any parameter.
+		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+	}
+	switch {
+	case mt == "text/xml":
+		return mediaSOAP11, mt
+	case mt == "application/soap+xml":
+		return mediaSOAP12, mt
+	case mt == "text/html" || mt == "application/xhtml+xml":
+		return mediaHTML, mt
+	case mt == "application/xml" || strings.HasSuffix(mt, "+xml"):
+		return mediaXML, mt
+	case mt == "multipart/related":
+		return mediaMultipart, mt
+	}
+	return mediaOther, mt
+}
+
+// expectedMedia returns the content type an envelope version travels in.
+func expectedMedia(env message.EnvelopeVersion) string {
+	switch env {
+	case message.SOAP11:
+		return "text/xml"
+	case message.SOAP12:
+		return "application/soap+xml"
+	}
+	return "application/xml"
+}
+
+// checkMedia accepts any XML content type for an envelope: the envelope's
+// namespace, checked when it is read, is what tells the SOAP version, and
+// many services label SOAP 1.2 as text/xml or SOAP 1.1 as application/xml.
+// HTML pages, plain text and other types are refused with a message that
+// says what arrived. A missing content type is accepted when the body
+// starts like XML (the reader judges the rest).
+func checkMedia(env message.EnvelopeVersion, ct string, who string) *errors.Error {
+	kind, mt := classifyMedia(ct)
+	switch kind {
+	case mediaNone, mediaSOAP11, mediaSOAP12, mediaXML:
+		return nil
+	case mediaHTML:
+		return errors.Errorf(errors.InvalidFormat,
+			"%s sent an HTML page (content type %s) where a SOAP envelope (%s) was expected; the address may point at a web page, a login page or an error page",
+			who, mt, expectedMedia(env))
+	case mediaMultipart:
+		return errors.Errorf(errors.InvalidFormat,
+			"%s sent a multipart (MTOM) message, which this channel's text encoding does not read", who)
+	}
+	return errors.Errorf(errors.InvalidFormat,
+		"%s sent content type %q where a SOAP envelope (%s) was expected", who, ct, expectedMedia(env))
+}

@@ -1,0 +1,261 @@
+package channel
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/message"
+	"github.com/wsgo/wsgo/serialize/xmlio"
+)
+
+// errorBodyLimit bounds how much of an error response is read to look for
+// a SOAP fault (or to quote in the error).
+const errorBodyLimit = 64 << 10
+
+var recvBufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
+
+// receive handles the HTTP response of an exchange: the status and content
+// type decide whether it carries the reply, a fault or an error; the reply
+// is then read into reply and out.
+func (x *exchange) receive(resp *http.Response, requestID string, reply *message.Message, out any, wantReply bool) error {
+	c := x.c
+	body, err := decodedBody(resp)
+	if err != nil {
+		return err
+	}
+	body = &netReader{r: body, x: x}
+	status := resp.StatusCode
+
+	switch {
+	case status >= 200 && status < 300:
+		empty := resp.ContentLength == 0 || status == http.StatusNoContent
+		if !wantReply {
+			if empty {
+				return nil
+			}
+			return x.oneWayReply(resp, body)
+		}
+		if empty {
+			return errors.Errorf(errors.InvalidFormat,
+				"the service accepted the request (HTTP %s) but sent no reply; is the operation one-way? Use Send for one-way operations", resp.Status)
+		}
+		if err := checkMedia(c.cfg.envelope, resp.Header.Get("Content-Type"), "the service"); err != nil {
+			snippet, _ := readLimited(body, 4096)
+			return addBodyHint(err, resp, snippet)
+		}
+	case status >= 300 && status < 400:
+		return redirectError(resp)
+	default:
+		return x.errorStatus(resp, body, reply)
+	}
+
+	// A 2xx reply with an envelope.
+	streamed := c.cfg.transfer&StreamedInput != 0
+	var r *xmlio.Reader
+	var bufp *[]byte
+	if streamed {
+		r = xmlio.NewStreamReader(body, c.cfg.readerFor(c.cfg.maxStreamed))
+	} else {
+		if resp.ContentLength > c.cfg.maxBuffered && resp.Header.Get("Content-Encoding") == "" {
+			x.broken = true // the rest of the reply is not read
+			return errors.Quotaf("MaxBufferedMessageSize",
+				"the reply is %d bytes (Content-Length), over the channel's MaxBufferedMessageSize of %d; raise it with WithMaxBufferedMessageSize or use WithTransferMode(StreamedInput)",
+				resp.ContentLength, c.cfg.maxBuffered)
+		}
+		bufp = recvBufferPool.Get().(*[]byte)
+		defer func() {
+			if cap(*bufp) <= 1<<20 {
+				*bufp = (*bufp)[:0]
+				recvBufferPool.Put(bufp)
+			}
+		}()
+		data, err := readAllLimit(body, (*bufp)[:0], c.cfg.maxBuffered)
+		*bufp = data
+		if err != nil {
+			x.broken = true
+			return err
+		}
+		if t := c.cfg.trace; t != nil && t.ResponseBody != nil {
+			t.ResponseBody(data)
+		}
+		if len(data) == 0 {
+			return errors.Errorf(errors.InvalidFormat,
+				"the service answered HTTP %s with an empty body where a reply was expected", resp.Status)
+		}
+		r = xmlio.NewReader(data, c.cfg.readerFor(c.cfg.maxBuffered))
+	}
+	if err := x.readReply(r, resp, requestID, reply, out, streamed); err != nil {
+		return err
+	}
+	if streamed {
+		drain(body)
+	}
+	return nil
+}
+
+// readReply reads the reply envelope from r.
+func (x *exchange) readReply(r *xmlio.Reader, resp *http.Response, requestID string, reply *message.Message, out any, streamed bool) error {
+	c := x.c
+	if err := reply.ReadStart(r); err != nil {
+		return x.readFailure(err, streamed)
+	}
+	if streamed && r.Offset() > c.cfg.maxStreamedStart {
+		x.broken = true
+		return errors.Quotaf("MaxStreamedStartSize",
+			"the reply's envelope start and headers take %d bytes, over the channel's MaxStreamedStartSize of %d",
+			r.Offset(), c.cfg.maxStreamedStart)
+	}
+	if err := mapHeadersIn(reply, resp.Header); err != nil {
+		return err
+	}
+	if requestID != "" {
+		if id, _, ok := reply.RelatesTo(); ok && id != requestID {
+			return errors.Errorf(errors.InvalidFormat,
+				"the reply's RelatesTo %q does not match the request's MessageID %q", id, requestID)
+		}
+	}
+	if reply.IsFault() {
+		return x.readFault(reply, resp, streamed)
+	}
+	if err := readBody(reply, out); err != nil {
+		return x.readFailure(err, streamed)
+	}
+	return nil
+}
+
+// readFault reads a fault reply into an EndpointFaultReceived error.
+func (x *exchange) readFault(reply *message.Message, resp *http.Response, streamed bool) error {
+	var f errors.Fault
+	if err := reply.ReadBody(&f); err != nil {
+		return x.readFailure(err, streamed)
+	}
+	if err := reply.ReadEnd(); err != nil {
+		return x.readFailure(err, streamed)
+	}
+	return faultError(&f, resp)
+}
+
+// faultError is the error of a received fault.
+func faultError(f *errors.Fault, resp *http.Response) *errors.Error {
+	e := errors.Errorf(errors.EndpointFaultReceived, "the service answered with a SOAP fault (HTTP %s): %s", resp.Status, describeFault(f))
+	e.Fault = f
+	return e
+}
+
+func describeFault(f *errors.Fault) string {
+	code := f.Code.Value.Local
+	for s := f.Code.Subcode; s != nil; s = s.Subcode {
+		code += "/" + s.Value.Local
+	}
+	if r := f.Reason(); r != "" {
+		return code + ": " + r
+	}
+	return code
+}
+
+// readFailure classifies an error met while reading the reply envelope:
+// errors of the connection (already *errors.Error from netReader) keep
+// their code; a streamed read's size quota is named for the channel.
+func (x *exchange) readFailure(err error, streamed bool) error {
+	var e *errors.Error
+	if errors.As(err, &e) {
+		switch e.Code {
+		case errors.QuotaExceeded:
+			x.broken = true
+			if streamed && e.Quota == "MaxBytes" {
+				e.Quota = "MaxStreamedMessageSize"
+				e.Strings = append([]string{"the reply is larger than the channel's MaxStreamedMessageSize of " +
+					strconv.FormatInt(x.c.cfg.maxStreamed, 10) + " bytes; raise it with WithMaxStreamedMessageSize"}, e.Strings...)
+			}
+		case errors.OperationTimedOut, errors.EndpointDisconnected, errors.OperationAborted:
+			x.broken = x.broken || e.Code != errors.OperationAborted || context.Cause(x.ctx) == errAborted
+		}
+	}
+	return err
+}
+
+// oneWayReply handles a 2xx reply with a body to a one-way message: a
+// fault is an error, anything else is drained and ignored.
+func (x *exchange) oneWayReply(resp *http.Response, body io.Reader) error {
+	data, err := readLimited(body, errorBodyLimit)
+	if err != nil {
+		return err
+	}
+	if f := x.parseFault(data); f != nil {
+		return faultError(f, resp)
+	}
+	return nil
+}
+
+// parseFault returns the fault in data if data is a SOAP envelope of the
+// channel's version carrying one.
+func (x *exchange) parseFault(data []byte) *errors.Fault {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	m, err := x.c.NewMessage()
+	if err != nil {
+		return nil
+	}
+	if m.ReadStart(xmlio.NewReader(data, x.c.cfg.readerFor(errorBodyLimit))) != nil || !m.IsFault() {
+		return nil
+	}
+	var f errors.Fault
+	if m.ReadBody(&f) != nil {
+		return nil
+	}
+	return &f
+}
+
+// readerFor returns the reader options for documents of at most max bytes.
+func (s *settings) readerFor(max int64) *xmlio.Options {
+	o := s.readerOptions
+	o.MaxBytes = max
+	return &o
+}
+
+// readAllLimit appends everything r yields to buf, failing with
+// QuotaExceeded past limit bytes.
+func readAllLimit(r io.Reader, buf []byte, limit int64) ([]byte, error) {
+	for {
+		if int64(len(buf)) > limit {
+			return buf, errors.Quotaf("MaxBufferedMessageSize",
+				"the reply is larger than the channel's MaxBufferedMessageSize of %d bytes; raise it with WithMaxBufferedMessageSize or use WithTransferMode(StreamedInput)", limit)
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		room := buf[len(buf):cap(buf)]
+		if max := limit + 1 - int64(len(buf)); int64(len(room)) > max {
+			room = room[:max]
+		}
+		n, err := r.Read(room)
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			if int64(len(buf)) > limit {
+				continue
+			}
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// readLimited reads at most limit bytes of r (the rest is left).
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit))
+	return data, err
+}
+
+// drain reads what is left of a reply body (a little, so the connection
+// can be reused; a large rest is abandoned with the connection).
+func drain(r io.Reader) {
+	_, _ = io.CopyN(io.Discard, r, 4096)
+}

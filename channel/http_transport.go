@@ -1,0 +1,147 @@
+package channel
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"time"
+)
+
+// newHTTPClient builds the HTTP client of a request channel: the channel's
+// own transport (dialer with resolve and connect timeouts, proxy, TLS,
+// connection reuse) unless a RoundTripper was given, a cookie jar in
+// AutoCookies mode, and the redirect policy. transport is nil when the
+// round tripper is the caller's.
+func (s *settings) newHTTPClient() (client *http.Client, transport *http.Transport) {
+	rt := s.roundTripper
+	if rt == nil {
+		transport = s.newTransport()
+		rt = transport
+	}
+	client = &http.Client{Transport: rt}
+	if s.cookies == AutoCookies {
+		jar, _ := cookiejar.New(nil) // never fails with nil options
+		client.Jar = jar
+	}
+	policy := s.redirect
+	client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if policy == nil || !policy(via[0].URL, req.URL) {
+			return http.ErrUseLastResponse
+		}
+		if len(via) >= 10 {
+			return &redirectLoopError{n: len(via), last: req.URL.String()}
+		}
+		return nil
+	}
+	return client, transport
+}
+
+func (s *settings) newTransport() *http.Transport {
+	d := &dialer{resolve: s.timeouts.Resolve, connect: s.timeouts.Connect}
+	t := &http.Transport{
+		Proxy:                 s.proxyFunc(),
+		DialContext:           d.dialContext,
+		TLSHandshakeTimeout:   s.timeouts.Connect,
+		DisableKeepAlives:     !s.keepAlive,
+		DisableCompression:    true, // the channel asks for and decodes gzip itself, under its quotas
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   s.maxConnsPerHost,
+		MaxConnsPerHost:       s.maxConnsPerHost,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: 0,
+	}
+	if t.MaxIdleConnsPerHost == 0 {
+		t.MaxIdleConnsPerHost = 1024
+	}
+	if s.tlsConfig != nil {
+		t.TLSClientConfig = s.tlsConfig.Clone()
+	}
+	return t
+}
+
+// dialer resolves the host under the Resolve timeout, then connects to its
+// addresses in turn under the Connect timeout.
+type dialer struct {
+	resolve, connect time.Duration
+	net              net.Dialer
+}
+
+func (d *dialer) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	var ips []net.IPAddr
+	if ip := net.ParseIP(host); ip != nil {
+		ips = []net.IPAddr{{IP: ip}}
+	} else {
+		rctx, cancel := ctx, context.CancelFunc(func() {})
+		if d.resolve > 0 {
+			rctx, cancel = context.WithTimeoutCause(ctx, d.resolve, &timeoutError{phase: "Resolve", limit: d.resolve})
+		}
+		ips, err = net.DefaultResolver.LookupIPAddr(rctx, host)
+		cause := context.Cause(rctx)
+		cancel()
+		if err != nil {
+			if te, ok := cause.(*timeoutError); ok && ctx.Err() == nil {
+				return nil, te
+			}
+			return nil, err
+		}
+	}
+	cctx, cancel := ctx, context.CancelFunc(func() {})
+	if d.connect > 0 {
+		cctx, cancel = context.WithTimeoutCause(ctx, d.connect, &timeoutError{phase: "Connect", limit: d.connect})
+	}
+	defer cancel()
+	var first error
+	for _, ip := range ips {
+		c, err := d.net.DialContext(cctx, network, net.JoinHostPort(ip.String(), port))
+		if err == nil {
+			return c, nil
+		}
+		if first == nil {
+			first = err
+		}
+		if cctx.Err() != nil {
+			break
+		}
+	}
+	if te, ok := context.Cause(cctx).(*timeoutError); ok && ctx.Err() == nil {
+		return nil, te
+	}
+	if first == nil {
+		first = &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}
+	}
+	return nil, first
+}
+
+// timeoutError is the cause recorded when one of the channel's phase
+// timeouts expires.
+type timeoutError struct {
+	phase string
+	limit time.Duration
+}
+
+func (e *timeoutError) Error() string {
+	return "the " + e.phase + " timeout (" + e.limit.String() + ") expired"
+}
+
+// Timeout reports true, so the error counts as a net.Error timeout.
+func (e *timeoutError) Timeout() bool { return true }
+
+// Temporary reports true (net.Error).
+func (e *timeoutError) Temporary() bool { return true }
+
+// redirectLoopError stops a chain of redirects.
+type redirectLoopError struct {
+	n    int
+	last string
+}
+
+func (e *redirectLoopError) Error() string {
+	return "stopped after too many redirects"
+}
+
+var _ net.Error = (*timeoutError)(nil)

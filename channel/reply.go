@@ -1,0 +1,358 @@
+package channel
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/message"
+	"github.com/wsgo/wsgo/serialize/xmlio"
+)
+
+// serverExchange is the HTTP request a Reply channel serves.
+type serverExchange struct {
+	w   http.ResponseWriter
+	r   *http.Request
+	rc  *http.ResponseController
+	env message.EnvelopeVersion // of the request, from its content type
+
+	mu         sync.Mutex
+	received   bool
+	recvErr    error // why Receive failed, answered by Close
+	replied    bool
+	wsa        bool // the request carried WS-Addressing headers
+	action     string
+	closed     chan struct{} // closed by Close: the handler may return
+	aborted    chan struct{} // closed by Abort: the handler aborts the response
+	abortOnce  sync.Once
+	closedOnce sync.Once
+}
+
+func (s *serverExchange) abort() {
+	s.abortOnce.Do(func() { close(s.aborted) })
+}
+
+// newReplyChannel returns an Open Reply channel for one HTTP request.
+func newReplyChannel(cfg *settings, w http.ResponseWriter, r *http.Request) *Channel {
+	c := &Channel{typ: Reply, cfg: *cfg, state: Created}
+	c.abort, c.cancel = context.WithCancelCause(r.Context())
+	c.srv = &serverExchange{w: w, r: r, rc: http.NewResponseController(w),
+		closed: make(chan struct{}), aborted: make(chan struct{})}
+	c.srv.env = requestEnvelope(cfg, r.Header.Get("Content-Type"))
+	c.cfg.envelope = c.srv.env
+	if c.srv.env == message.EnvelopeNone {
+		c.cfg.addressing = message.AddressingTransport
+	}
+	c.addrStr = requestURL(r)
+	return c
+}
+
+// accept moves a Created Reply channel to Open (WsAcceptChannel).
+func (c *Channel) accept() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != Created {
+		return stateError(opAccept, c.state)
+	}
+	c.state = Open
+	return nil
+}
+
+// requestEnvelope picks the envelope version of a request: the listener's
+// only version when it was restricted to one, else the one its content
+// type names (SOAP 1.1 for text/xml and unknown types: the version check
+// when reading then answers a VersionMismatch fault).
+func requestEnvelope(cfg *settings, ct string) message.EnvelopeVersion {
+	if cfg.envelopeSet {
+		return cfg.envelope
+	}
+	if kind, _ := classifyMedia(ct); kind == mediaSOAP12 {
+		return message.SOAP12
+	}
+	return message.SOAP11
+}
+
+func requestURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.URL.RequestURI()
+}
+
+// Request returns the HTTP request a Reply channel serves (nil on a
+// Request channel), for its remote address, TLS state and headers.
+func (c *Channel) HTTPRequest() *http.Request {
+	if c.srv == nil {
+		return nil
+	}
+	return c.srv.r
+}
+
+// Receive reads the request of a Reply channel into msg, which must be
+// Empty (WsReceiveMessage), and its body into out (a pointer, a BodyFunc,
+// or nil to leave the body unread: msg is then Done). The request's HTTP
+// headers become msg's mapped headers; with AddressingTransport (or a
+// request without WS-Addressing headers) msg's Action is the HTTP action
+// (SOAPAction, or the SOAP 1.2 action parameter).
+//
+// When Receive fails the request could not be read; Close then answers
+// the client with the matching fault or status (415 for a wrong content
+// type, 413 for an oversized request, a VersionMismatch fault for the other
+// SOAP version, a Sender fault for malformed XML), unless the caller sent
+// its own answer with SendFault.
+func (c *Channel) Receive(ctx context.Context, msg *message.Message, out any) error {
+	if c.typ != Reply {
+		return errors.Errorf(errors.InvalidOperation, "Receive is for Reply channels")
+	}
+	if _, cancel, err := c.begin(ctx); err != nil {
+		return err
+	} else {
+		defer cancel(nil)
+	}
+	s := c.srv
+	s.mu.Lock()
+	if s.received {
+		s.mu.Unlock()
+		c.end(false)
+		return errors.Errorf(errors.InvalidOperation, "Receive: an HTTP Reply channel carries one request, already received")
+	}
+	s.received = true
+	s.mu.Unlock()
+	err := c.receive(ctx, msg, out)
+	if err != nil {
+		s.mu.Lock()
+		s.recvErr = err
+		s.mu.Unlock()
+	}
+	c.end(false)
+	return withOp(err, "receive "+c.addrStr)
+}
+
+func (c *Channel) receive(ctx context.Context, msg *message.Message, out any) error {
+	s := c.srv
+	if err := c.cfg.checkMessage(msg, "request"); err != nil {
+		return err
+	}
+	if msg.State() != message.Empty {
+		return errors.Errorf(errors.InvalidOperation, "the message to receive into must be Empty (it is %v)", msg.State())
+	}
+	if s.r.Method != http.MethodPost {
+		return errors.Errorf(errors.InvalidFormat, "the request is HTTP %s; SOAP requests are POSTed", s.r.Method)
+	}
+	if err := checkMedia(s.env, s.r.Header.Get("Content-Type"), "the client"); err != nil {
+		return err
+	}
+	if d := c.cfg.timeouts.Receive; d > 0 {
+		_ = s.rc.SetReadDeadline(time.Now().Add(d))
+	}
+	streamed := c.cfg.transfer&StreamedInput != 0
+	limit, quota := c.cfg.maxBuffered, "MaxBufferedMessageSize"
+	if streamed {
+		limit, quota = c.cfg.maxStreamed, "MaxStreamedMessageSize"
+	}
+	if s.r.ContentLength > limit {
+		return errors.Quotaf(quota, "the request is %d bytes, over the listener's %s of %d", s.r.ContentLength, quota, limit)
+	}
+	body := &serverBody{r: s.r.Body, ctx: ctx}
+	var rd *xmlio.Reader
+	if streamed {
+		rd = xmlio.NewStreamReader(body, c.cfg.readerFor(limit))
+	} else {
+		bufp := recvBufferPool.Get().(*[]byte)
+		defer func() {
+			if cap(*bufp) <= 1<<20 {
+				*bufp = (*bufp)[:0]
+				recvBufferPool.Put(bufp)
+			}
+		}()
+		data, err := readAllLimit(body, (*bufp)[:0], limit)
+		*bufp = data
+		if err != nil {
+			if e, ok := err.(*errors.Error); ok && e.Code == errors.QuotaExceeded {
+				e.Strings[0] = "the request is larger than the listener's MaxBufferedMessageSize of " + strconv.FormatInt(limit, 10) + " bytes"
+			}
+			return err
+		}
+		rd = xmlio.NewReader(data, c.cfg.readerFor(limit))
+	}
+	if err := msg.ReadStart(rd); err != nil {
+		if e, ok := err.(*errors.Error); ok && e.Code == errors.QuotaExceeded && e.Quota == "MaxBytes" {
+			e.Quota = quota
+		}
+		return err
+	}
+	if streamed && rd.Offset() > c.cfg.maxStreamedStart {
+		return errors.Quotaf("MaxStreamedStartSize",
+			"the request's envelope start and headers take %d bytes, over the listener's MaxStreamedStartSize of %d", rd.Offset(), c.cfg.maxStreamedStart)
+	}
+	_, hasAction := msg.Action()
+	_, hasID := msg.MessageID()
+	_, hasTo := msg.To()
+	s.wsa = c.cfg.addressing != message.AddressingTransport && (hasAction || hasID || hasTo)
+	s.action = actionFromHeaders(s.env, s.r.Header)
+	if !hasAction && s.action != "" {
+		if err := msg.SetAction(s.action); err != nil {
+			return err
+		}
+	}
+	if err := mapHeadersIn(msg, s.r.Header); err != nil {
+		return err
+	}
+	return readBody(msg, out)
+}
+
+// NewReplyMessage returns an Empty message for the reply to request on a
+// Reply channel: in the request's SOAP version, and with WS-Addressing
+// only when the request used it (a plain SOAP client gets a plain reply).
+func (c *Channel) NewReplyMessage(request *message.Message) (*message.Message, error) {
+	addr := c.cfg.addressing
+	if c.srv != nil && !c.srv.wsa {
+		addr = message.AddressingTransport
+	}
+	return message.New(c.cfg.envelope, addr, c.cfg.messageOptions)
+}
+
+// SendReply sends the reply of a Reply channel (WsSendReplyMessage):
+// reply (Empty, then initialized as the reply to request; or Initialized by
+// the caller) with body (a value, a BodyFunc, an *errors.Fault, or nil).
+// The HTTP status is 200, or 500 for a fault (400 for a SOAP 1.2 Sender
+// fault). Create reply with NewReplyMessage.
+func (c *Channel) SendReply(ctx context.Context, reply *message.Message, body any, request *message.Message) error {
+	status := http.StatusOK
+	if f, ok := body.(*errors.Fault); ok {
+		status = faultStatus(c.cfg.envelope, f)
+	}
+	return c.sendReply(ctx, reply, body, request, status, false)
+}
+
+// SendFault sends fault as the reply of a Reply channel
+// (WsSendFaultMessageForError): reply (Empty) is initialized as the fault
+// reply to request (which may be nil when the request could not be read).
+func (c *Channel) SendFault(ctx context.Context, reply *message.Message, fault *errors.Fault, request *message.Message) error {
+	if fault == nil {
+		return errors.Errorf(errors.InvalidArgument, "SendFault: fault is nil")
+	}
+	return c.sendReply(ctx, reply, fault, request, faultStatus(c.cfg.envelope, fault), true)
+}
+
+// faultStatus is the HTTP status of a fault (SOAP 1.2 Part 2 §7.5.1: 400
+// for Sender, 500 otherwise; SOAP 1.1 always 500).
+func faultStatus(env message.EnvelopeVersion, f *errors.Fault) int {
+	if env == message.SOAP12 && f.Code.Value == message.FaultSender.Name(message.SOAP12) {
+		return http.StatusBadRequest
+	}
+	return http.StatusInternalServerError
+}
+
+func (c *Channel) sendReply(ctx context.Context, reply *message.Message, body any, request *message.Message, status int, isFault bool) error {
+	if c.typ != Reply {
+		return errors.Errorf(errors.InvalidOperation, "SendReply and SendFault are for Reply channels")
+	}
+	if _, cancel, err := c.begin(ctx); err != nil {
+		return err
+	} else {
+		defer cancel(nil)
+	}
+	s := c.srv
+	s.mu.Lock()
+	if s.replied {
+		s.mu.Unlock()
+		c.end(false)
+		return errors.Errorf(errors.InvalidOperation, "the reply was already sent; an HTTP Reply channel sends one")
+	}
+	s.replied = true
+	s.mu.Unlock()
+	err := c.writeReply(reply, body, request, status, isFault)
+	c.end(err != nil && errors.CodeOf(err) != errors.InvalidArgument && errors.CodeOf(err) != errors.InvalidOperation)
+	return withOp(err, "reply "+c.addrStr)
+}
+
+func (c *Channel) writeReply(reply *message.Message, body any, request *message.Message, status int, isFault bool) error {
+	s := c.srv
+	if reply == nil || reply.EnvelopeVersion() != c.cfg.envelope ||
+		(reply.AddressingVersion() != c.cfg.addressing && reply.AddressingVersion() != message.AddressingTransport) {
+		s.replied = false
+		return errors.Errorf(errors.InvalidArgument, "the reply message must be in the request's versions; create it with NewReplyMessage")
+	}
+	switch reply.State() {
+	case message.Empty:
+		kind := message.Reply
+		if isFault {
+			kind = message.FaultReply
+		}
+		src := request
+		if src == nil || src.State() == message.Empty {
+			src = nil
+			kind = message.Blank
+		}
+		if err := reply.Initialize(kind, src); err != nil {
+			s.replied = false
+			return err
+		}
+	case message.Initialized:
+	default:
+		s.replied = false
+		return errors.Errorf(errors.InvalidOperation, "the reply message must be Empty or Initialized (it is %v)", reply.State())
+	}
+	h := s.w.Header()
+	for k, v := range c.cfg.header {
+		h[k] = append([]string(nil), v...)
+	}
+	action, _ := reply.Action()
+	setEnvelopeHeaders(h, c.cfg.envelope, action)
+	delete(h, "Soapaction") // a request header only
+	applyMappedHeaders(h, reply)
+	if d := c.cfg.timeouts.Send; d > 0 {
+		_ = s.rc.SetWriteDeadline(time.Now().Add(d))
+	}
+	if c.cfg.transfer&StreamedOutput != 0 {
+		s.w.WriteHeader(status)
+		cw := &limitWriter{w: s.w, limit: c.cfg.maxStreamed}
+		w := xmlio.NewWriter(cw)
+		err := writeMessage(reply, w, body)
+		if ferr := w.Flush(); err == nil {
+			err = ferr
+		}
+		if cw.err != nil {
+			err = cw.err
+		}
+		if err != nil {
+			c.srv.abort() // the client must not take a partial envelope for a reply
+		}
+		return err
+	}
+	sb, err := encodeBuffered(reply, body, c.cfg.maxBuffered)
+	if err != nil {
+		s.replied = false // nothing was written: the caller may still send a fault
+		return err
+	}
+	defer sb.unref()
+	if reply.IsFault() && status == http.StatusOK {
+		status = http.StatusInternalServerError
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(sb.bytes()))}
+	s.w.WriteHeader(status)
+	if _, err := s.w.Write(sb.bytes()); err != nil {
+		return errors.Errorf(errors.EndpointDisconnected, "the client went away while the reply was written: %w", err)
+	}
+	return nil
+}
+
+// serverBody turns request body errors into coded errors.
+type serverBody struct {
+	r   io.Reader
+	ctx context.Context
+}
+
+func (b *serverBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = requestReadError(b.ctx, err)
+	}
+	return n, err
+}

@@ -1,0 +1,274 @@
+package channel
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptrace"
+	"sync"
+	"time"
+
+	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/message"
+)
+
+// Request sends a request and reads its reply (WsRequestReply).
+//
+// req is Empty (it is then initialized as a request) or Initialized by the
+// caller with its Action and custom headers. With WS-Addressing the
+// channel adds a MessageID if req has none and the To header if it is not
+// set, and checks that the reply's RelatesTo, when present, names the
+// request's MessageID. body is written as the request body: a value for
+// WriteBody, a BodyFunc, or nil for an empty body.
+//
+// reply must be Empty. out receives the reply body: a pointer that
+// ReadBody fills from the first body element, a BodyFunc, or nil to skip
+// the body. On success both messages are Done, and reply's mapped headers
+// hold the HTTP response headers.
+//
+// A SOAP fault reply returns an *errors.Error with Code
+// EndpointFaultReceived and the fault in its Fault field. Every other
+// failure is an *errors.Error with the code of its condition (see the
+// package documentation for the HTTP mapping).
+func (c *Channel) Request(ctx context.Context, req *message.Message, body any, reply *message.Message, out any) error {
+	return c.do(ctx, req, body, reply, out, true)
+}
+
+// Send sends a one-way message (WsSendMessage): msg (Empty or Initialized,
+// as for Request) with body. It succeeds when the service accepts it with
+// any 2xx status, normally 202 with an empty body; a fault sent back is an
+// EndpointFaultReceived error, and any other reply body is ignored.
+func (c *Channel) Send(ctx context.Context, msg *message.Message, body any) error {
+	return c.do(ctx, msg, body, nil, nil, false)
+}
+
+func (c *Channel) do(ctx context.Context, req *message.Message, body any, reply *message.Message, out any, wantReply bool) error {
+	if c.typ != Request {
+		return errors.Errorf(errors.InvalidOperation, "Request and Send are for Request channels; a Reply channel uses Receive and SendReply")
+	}
+	xctx, cancel, err := c.begin(ctx)
+	if err != nil {
+		return err
+	}
+	x := newExchange(c, xctx, ctx, cancel)
+	err = x.run(req, body, reply, out, wantReply)
+	x.disarm()
+	cancel(nil)
+	c.end(x.broken)
+	return err
+}
+
+// exchange is the state of one client HTTP exchange.
+type exchange struct {
+	c      *Channel
+	ctx    context.Context // the exchange's context (caller's + abort + phase timers)
+	caller context.Context
+	cancel context.CancelCauseFunc
+
+	timerMu sync.Mutex
+	timer   *time.Timer
+	done    bool // disarmed for good: hooks the transport calls late do nothing
+
+	connected bool // a connection was obtained (guarded by timerMu): failures from here may break the channel
+	broken    bool // the failure leaves the channel Faulted
+
+	trace httptrace.ClientTrace
+	send  *sendBuffer
+}
+
+func newExchange(c *Channel, ctx, caller context.Context, cancel context.CancelCauseFunc) *exchange {
+	x := &exchange{c: c, ctx: ctx, caller: caller, cancel: cancel}
+	x.trace = httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) {
+			x.timerMu.Lock()
+			x.connected = true
+			x.timerMu.Unlock()
+			x.arm("Send", c.cfg.timeouts.Send)
+		},
+		WroteRequest: func(httptrace.WroteRequestInfo) {
+			x.arm("ReceiveResponse", c.cfg.timeouts.ReceiveResponse)
+		},
+	}
+	return x
+}
+
+// arm starts the timer of an exchange phase, replacing the previous one.
+func (x *exchange) arm(phase string, d time.Duration) {
+	x.timerMu.Lock()
+	defer x.timerMu.Unlock()
+	if x.timer != nil {
+		x.timer.Stop()
+		x.timer = nil
+	}
+	if d > 0 && !x.done {
+		cancel := x.cancel
+		te := &timeoutError{phase: phase, limit: d}
+		x.timer = time.AfterFunc(d, func() { cancel(te) })
+	}
+}
+
+func (x *exchange) wasConnected() bool {
+	x.timerMu.Lock()
+	defer x.timerMu.Unlock()
+	return x.connected
+}
+
+func (x *exchange) disarm() {
+	x.timerMu.Lock()
+	defer x.timerMu.Unlock()
+	x.done = true
+	if x.timer != nil {
+		x.timer.Stop()
+		x.timer = nil
+	}
+}
+
+// run performs the exchange.
+func (x *exchange) run(req *message.Message, body any, reply *message.Message, out any, wantReply bool) error {
+	c := x.c
+	op := "send " + c.addrStr
+	if err := c.cfg.checkMessage(req, "request"); err != nil {
+		return err
+	}
+	if wantReply {
+		if err := c.cfg.checkMessage(reply, "reply"); err != nil {
+			return err
+		}
+		if reply.State() != message.Empty {
+			return errors.Errorf(errors.InvalidOperation, "the reply message must be Empty (it is %v); Reset it first", reply.State())
+		}
+	}
+	requestID, err := x.prepare(req)
+	if err != nil {
+		return err
+	}
+	hreq, err := x.newHTTPRequest(req, body)
+	if err != nil {
+		return withOp(err, op)
+	}
+	resp, err := c.client.Do(hreq)
+	x.finishSend()
+	if err == nil {
+		err = x.sendError() // a streamed writer may have failed after the server answered
+	}
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return withOp(x.transportError(err), op)
+	}
+	defer resp.Body.Close()
+	x.arm("Receive", c.cfg.timeouts.Receive)
+	if t := c.cfg.trace; t != nil && t.Response != nil {
+		t.Response(resp)
+	}
+	err = x.receive(resp, requestID, reply, out, wantReply)
+	return withOp(err, op)
+}
+
+// prepare initializes and addresses the request message and returns its
+// MessageID ("" without WS-Addressing).
+func (x *exchange) prepare(req *message.Message) (string, error) {
+	c := x.c
+	switch req.State() {
+	case message.Empty:
+		if err := req.Initialize(message.Request, nil); err != nil {
+			return "", err
+		}
+	case message.Initialized:
+	default:
+		return "", errors.Errorf(errors.InvalidOperation,
+			"the request message must be Empty or Initialized (it is %v); Reset it first", req.State())
+	}
+	if c.cfg.addressing == message.AddressingTransport {
+		return "", nil
+	}
+	id, ok := req.MessageID()
+	if !ok {
+		// A request initialized as Blank gets an ID so that the reply can
+		// be correlated.
+		tmp, err := message.New(c.cfg.envelope, c.cfg.addressing, c.cfg.messageOptions)
+		if err != nil {
+			return "", err
+		}
+		if err := tmp.Initialize(message.Request, nil); err != nil {
+			return "", err
+		}
+		id, _ = tmp.MessageID()
+		if err := req.SetMessageID(id); err != nil {
+			return "", err
+		}
+	}
+	if _, ok := req.To(); !ok {
+		if err := req.SetTo(c.addrStr); err != nil {
+			return "", err
+		}
+	}
+	return id, nil
+}
+
+// newHTTPRequest writes the envelope (buffered) or starts writing it
+// (streamed) and returns the HTTP request that carries it.
+func (x *exchange) newHTTPRequest(req *message.Message, body any) (*http.Request, error) {
+	c := x.c
+	ctx := httptrace.WithClientTrace(x.ctx, &x.trace)
+	if t := c.cfg.trace; t != nil && t.HTTP != nil {
+		ctx = httptrace.WithClientTrace(ctx, t.HTTP)
+	}
+	action, _ := req.Action()
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.addrStr, http.NoBody)
+	if err != nil {
+		return nil, errors.Errorf(errors.InvalidEndpointURL, "address %q: %v", c.addrStr, err)
+	}
+	h := hreq.Header
+	for k, v := range c.cfg.header {
+		h[k] = append([]string(nil), v...)
+	}
+	setEnvelopeHeaders(h, c.cfg.envelope, action)
+	h["User-Agent"] = []string{userAgent}
+	h["Accept-Encoding"] = []string{"gzip, deflate"}
+
+	var envelope []byte
+	if c.cfg.transfer&StreamedOutput != 0 {
+		x.send = startStreamedSend(req, body, c.cfg.maxStreamed)
+		hreq.Body = x.send.pipe
+		hreq.ContentLength = -1
+	} else {
+		sb, err := encodeBuffered(req, body, c.cfg.maxBuffered)
+		if err != nil {
+			return nil, err
+		}
+		x.send = sb
+		envelope = sb.bytes()
+		hreq.Body, hreq.GetBody = sb.body(), sb.getBody
+		hreq.ContentLength = int64(len(envelope))
+	}
+	applyMappedHeaders(h, req)
+	if t := c.cfg.trace; t != nil && t.Request != nil {
+		t.Request(hreq, envelope)
+	}
+	return hreq, nil
+}
+
+// finishSend waits for a streamed writer and releases the request buffer.
+func (x *exchange) finishSend() {
+	if x.send != nil {
+		x.send.finish()
+	}
+}
+
+// sendError is the error of a streamed writer (nil for buffered sends).
+func (x *exchange) sendError() error {
+	if x.send != nil && x.send.err != nil {
+		x.broken = x.wasConnected()
+		return x.send.err
+	}
+	return nil
+}
+
+// withOp sets the operation of an *errors.Error that has none.
+func withOp(err error, op string) error {
+	if e, ok := err.(*errors.Error); ok && e.Op == "" {
+		e.Op = op
+	}
+	return err
+}
