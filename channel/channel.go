@@ -213,6 +213,25 @@ func (c *Channel) end(broke bool) {
 	}
 }
 
+// idleChan returns a channel closed when no exchange is pending.
+func (c *Channel) idleChan() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending == 0 {
+		done := make(chan struct{})
+		close(done)
+		return done
+	}
+	return c.idleLocked()
+}
+
+func (c *Channel) idleLocked() chan struct{} {
+	if c.idle == nil {
+		c.idle = make(chan struct{})
+	}
+	return c.idle
+}
+
 // Close closes the channel (WsCloseChannel): Open or Faulted → Closing →
 // Closed. It waits for pending exchanges, at most until ctx ends or the
 // Close timeout passes, then aborts those still running; it then closes
@@ -228,8 +247,7 @@ func (c *Channel) Close(ctx context.Context) error {
 	c.state = Closing
 	var idle chan struct{}
 	if c.pending > 0 {
-		idle = make(chan struct{})
-		c.idle = idle
+		idle = c.idleLocked()
 	}
 	abort := c.abort.Done()
 	if c.abort.Err() != nil {

@@ -87,6 +87,10 @@ func serve(ch *Channel) {
 	select {
 	case <-s.closed:
 	case <-s.aborted:
+		// Exchanges still running on other goroutines fail at once (the
+		// deadlines are in the past); the response writer must not be
+		// used after ServeHTTP returns, so wait for them.
+		<-ch.idleChan()
 		panic(http.ErrAbortHandler) // net/http resets the connection without logging
 	case <-s.r.Context().Done():
 		ch.Abort()

@@ -32,8 +32,15 @@ type serverExchange struct {
 	closedOnce sync.Once
 }
 
+// abort stops the exchange: blocked body reads and writes fail at once,
+// and the handler resets the connection instead of answering.
 func (s *serverExchange) abort() {
-	s.abortOnce.Do(func() { close(s.aborted) })
+	s.abortOnce.Do(func() {
+		now := time.Now()
+		_ = s.rc.SetReadDeadline(now)
+		_ = s.rc.SetWriteDeadline(now)
+		close(s.aborted)
+	})
 }
 
 // newReplyChannel returns an Open Reply channel for one HTTP request.
@@ -84,7 +91,7 @@ func requestURL(r *http.Request) string {
 	return scheme + "://" + r.Host + r.URL.RequestURI()
 }
 
-// Request returns the HTTP request a Reply channel serves (nil on a
+// HTTPRequest returns the HTTP request a Reply channel serves (nil on a
 // Request channel), for its remote address, TLS state and headers.
 func (c *Channel) HTTPRequest() *http.Request {
 	if c.srv == nil {

@@ -1,0 +1,326 @@
+package channel_test
+
+import (
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wsgo/wsgo/channel"
+	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/message"
+)
+
+// addService is a Reply-channel handler answering Add with the sum; it
+// also echoes the X-Echo HTTP header and sets a cookie on the first call.
+func addService(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(channel.NewHandler(func(ctx context.Context, ch *channel.Channel) {
+		req, _ := ch.NewMessage()
+		var in Add
+		if err := ch.Receive(ctx, req, &in); err != nil {
+			return
+		}
+		reply, _ := ch.NewReplyMessage(req)
+		_ = reply.Initialize(message.Reply, req)
+		if v, ok := req.MappedHeader("X-Echo"); ok {
+			_ = reply.AddMappedHeader("X-Echoed", v)
+		}
+		if _, ok := req.MappedHeader("Cookie"); !ok {
+			_ = reply.AddMappedHeader("Set-Cookie", "session=s1; Path=/")
+		} else {
+			c, _ := req.MappedHeader("Cookie")
+			_ = reply.AddMappedHeader("X-Cookie", c)
+		}
+		_ = ch.SendReply(ctx, reply, &AddResponse{Result: in.A + in.B}, req)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// call opens a channel with opts to url, makes one Add call and closes it.
+func call(t *testing.T, url string, opts ...channel.Option) (*message.Message, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ch, err := channel.New(channel.Request, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ch.Open(ctx, url); err != nil {
+		t.Fatal(err)
+	}
+	defer ch.Close(ctx)
+	req, _ := ch.NewMessage()
+	reply, _ := ch.NewMessage()
+	var out AddResponse
+	err = ch.Request(ctx, req, &Add{A: 20, B: 22}, reply, &out)
+	if err == nil && out.Result != 42 {
+		t.Fatalf("result %d", out.Result)
+	}
+	return reply, err
+}
+
+// forwardProxy is a minimal HTTP forward proxy that counts what it relays.
+func forwardProxy(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	var n atomic.Int32
+	p := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !r.URL.IsAbs() {
+			http.Error(w, "not a proxy request", http.StatusBadRequest)
+			return
+		}
+		n.Add(1)
+		out, _ := http.NewRequestWithContext(r.Context(), r.Method, r.URL.String(), r.Body)
+		out.Header = r.Header.Clone()
+		resp, err := http.DefaultTransport.RoundTrip(out)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(p.Close)
+	return p, &n
+}
+
+func TestCustomProxyAndBypass(t *testing.T) {
+	svc := addService(t)
+	proxy, relayed := forwardProxy(t)
+	if _, err := call(t, svc.URL, channel.WithCustomProxy(proxy.URL)); err != nil {
+		t.Fatal(err)
+	}
+	if relayed.Load() != 1 {
+		t.Fatalf("proxy relayed %d requests, want 1", relayed.Load())
+	}
+	if _, err := call(t, svc.URL, channel.WithCustomProxy(proxy.URL, "127.0.0.0/8")); err != nil {
+		t.Fatal(err)
+	}
+	if relayed.Load() != 1 {
+		t.Fatalf("a bypassed host went through the proxy (%d relays)", relayed.Load())
+	}
+	// A proxy that is not there is a ProxyFailure, not an endpoint error.
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	_, err := call(t, svc.URL, channel.WithCustomProxy(dead.URL))
+	if errors.CodeOf(err) != errors.ProxyFailure {
+		t.Fatalf("dead proxy: %v (code %v), want ProxyFailure", err, errors.CodeOf(err))
+	}
+}
+
+type countingRT struct{ n atomic.Int32 }
+
+func (c *countingRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestRoundTripperIsUsed(t *testing.T) {
+	svc := addService(t)
+	rt := &countingRT{}
+	if _, err := call(t, svc.URL, channel.WithRoundTripper(rt)); err != nil {
+		t.Fatal(err)
+	}
+	if rt.n.Load() != 1 {
+		t.Fatalf("round tripper saw %d requests", rt.n.Load())
+	}
+}
+
+func TestMappedAndChannelHeaders(t *testing.T) {
+	var got http.Header
+	inner := addService(t)
+	spy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		u, _ := url.Parse(inner.URL)
+		r.URL.Scheme, r.URL.Host, r.RequestURI = u.Scheme, u.Host, ""
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	defer spy.Close()
+
+	ctx := context.Background()
+	ch, _ := channel.New(channel.Request, channel.WithEnvelope(message.SOAP11),
+		channel.WithAddressing(message.AddressingTransport), channel.WithHTTPHeader("X-Tenant", "t1"))
+	_ = ch.Open(ctx, spy.URL)
+	defer ch.Close(ctx)
+	req, _ := ch.NewMessage()
+	_ = req.Initialize(message.Request, nil)
+	_ = req.SetAction("urn:a/Add")
+	_ = req.AddMappedHeader("X-Echo", "hello")
+	reply, _ := ch.NewMessage()
+	var out AddResponse
+	if err := ch.Request(ctx, req, &Add{A: 1, B: 1}, reply, &out); err != nil {
+		t.Fatal(err)
+	}
+	if got.Get("SOAPAction") != `"urn:a/Add"` || !strings.HasPrefix(got.Get("Content-Type"), "text/xml") ||
+		got.Get("X-Tenant") != "t1" || got.Get("X-Echo") != "hello" {
+		t.Fatalf("request headers: %v", got)
+	}
+	if v, _ := reply.MappedHeader("X-Echoed"); v != "hello" {
+		t.Fatalf("reply mapped header X-Echoed = %q", v)
+	}
+}
+
+func TestSOAP12ActionParameter(t *testing.T) {
+	var ct string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ct = r.Header.Get("Content-Type")
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	ch, _ := channel.New(channel.Request, channel.WithAddressing(message.AddressingTransport))
+	_ = ch.Open(ctx, srv.URL)
+	msg, _ := ch.NewMessage()
+	_ = msg.Initialize(message.Request, nil)
+	_ = msg.SetAction(`urn:x/"Q"`)
+	if err := ch.Send(ctx, msg, &Add{A: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if ct != `application/soap+xml; charset=utf-8; action="urn:x/\"Q\""` {
+		t.Fatalf("content type %s", ct)
+	}
+}
+
+func TestCookieModes(t *testing.T) {
+	svc := addService(t)
+	for _, mode := range []channel.CookieMode{channel.AutoCookies, channel.ManualCookies} {
+		ctx := context.Background()
+		ch, _ := channel.New(channel.Request, channel.WithCookies(mode))
+		_ = ch.Open(ctx, svc.URL)
+		var sent string
+		for i := 0; i < 2; i++ {
+			req, _ := ch.NewMessage()
+			reply, _ := ch.NewMessage()
+			var out AddResponse
+			if err := ch.Request(ctx, req, &Add{A: 1, B: 2}, reply, &out); err != nil {
+				t.Fatal(err)
+			}
+			sent, _ = reply.MappedHeader("X-Cookie")
+		}
+		_ = ch.Close(ctx)
+		if (mode == channel.AutoCookies) != (sent == "session=s1") {
+			t.Errorf("%v: second request sent cookie %q", mode, sent)
+		}
+	}
+}
+
+func TestRedirectPolicy(t *testing.T) {
+	svc := addService(t)
+	redir := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, svc.URL+"/moved", http.StatusTemporaryRedirect)
+	}))
+	defer redir.Close()
+	_, err := call(t, redir.URL)
+	if errors.CodeOf(err) != errors.EndpointNotFound || !strings.Contains(err.Error(), "/moved") {
+		t.Fatalf("redirect off: %v", err)
+	}
+	if _, err := call(t, redir.URL, channel.WithRedirects(channel.FollowRedirects)); err != nil {
+		t.Fatalf("redirect followed: %v", err)
+	}
+	deny := func(orig, next *url.URL) bool { return next.Host == orig.Host }
+	if _, err := call(t, redir.URL, channel.WithRedirects(deny)); errors.CodeOf(err) != errors.EndpointNotFound {
+		t.Fatalf("redirect refused by policy: %v", err)
+	}
+}
+
+func TestGzipReplyDecoded(t *testing.T) {
+	const env = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><AddResponse xmlns="http://example.com/calc"><result>42</result></AddResponse></s:Body></s:Envelope>`
+	var accept string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		accept = r.Header.Get("Accept-Encoding")
+		w.Header().Set("Content-Type", "application/soap+xml")
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		_, _ = io.WriteString(zw, env)
+		_ = zw.Close()
+	}))
+	defer srv.Close()
+	if _, err := call(t, srv.URL, channel.WithAddressing(message.AddressingTransport)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(accept, "gzip") {
+		t.Fatalf("Accept-Encoding %q", accept)
+	}
+}
+
+func TestStreamedRequestReply(t *testing.T) {
+	srv := httptest.NewServer(channel.NewHandler(func(ctx context.Context, ch *channel.Channel) {
+		req, _ := ch.NewMessage()
+		sum := 0
+		err := ch.Receive(ctx, req, channel.BodyFunc(func(m *message.Message) error {
+			for m.HasMoreBody() {
+				var in Add
+				if err := m.ReadBody(&in); err != nil {
+					return err
+				}
+				sum += in.A + in.B
+			}
+			return nil
+		}))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		reply, _ := ch.NewReplyMessage(req)
+		_ = ch.SendReply(ctx, reply, channel.BodyFunc(func(m *message.Message) error {
+			for i := 0; i < 3; i++ {
+				if err := m.WriteBody(&AddResponse{Result: sum + i}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}), req)
+	}, channel.WithTransferMode(channel.Streamed)))
+	defer srv.Close()
+
+	ctx := context.Background()
+	ch, _ := channel.New(channel.Request, channel.WithTransferMode(channel.Streamed))
+	_ = ch.Open(ctx, srv.URL)
+	defer ch.Close(ctx)
+	req, _ := ch.NewMessage()
+	reply, _ := ch.NewMessage()
+	var got []int
+	err := ch.Request(ctx, req, channel.BodyFunc(func(m *message.Message) error {
+		for i := 1; i <= 100; i++ {
+			if err := m.WriteBody(&Add{A: i, B: 0}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}), reply, channel.BodyFunc(func(m *message.Message) error {
+		for m.HasMoreBody() {
+			var r AddResponse
+			if err := m.ReadBody(&r); err != nil {
+				return err
+			}
+			got = append(got, r.Result)
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0] != 5050 || got[2] != 5052 {
+		t.Fatalf("got %v", got)
+	}
+}
