@@ -324,3 +324,27 @@ func TestStreamedRequestReply(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 }
+
+func TestEnvelopeNoneRawXML(t *testing.T) {
+	var body, ct string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		body, ct = string(b), r.Header.Get("Content-Type")
+		w.Header().Set("Content-Type", "application/xml")
+		_, _ = io.WriteString(w, `<AddResponse xmlns="http://example.com/calc"><result>3</result></AddResponse>`)
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	ch, _ := channel.New(channel.Request, channel.WithEnvelope(message.EnvelopeNone))
+	_ = ch.Open(ctx, srv.URL)
+	defer ch.Close(ctx)
+	req, _ := ch.NewMessage()
+	rep, _ := ch.NewMessage()
+	var out AddResponse
+	if err := ch.Request(ctx, req, &Add{A: 1, B: 2}, rep, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Result != 3 || !strings.HasPrefix(ct, "application/xml") || strings.Contains(body, "Envelope") || !strings.HasPrefix(body, "<Add") {
+		t.Fatalf("raw exchange: result %d, content type %q, body %q", out.Result, ct, body)
+	}
+}
