@@ -192,24 +192,36 @@ func (x *exchange) oneWayReply(resp *http.Response, body io.Reader) error {
 	return nil
 }
 
-// parseFault returns the fault in data if data is a SOAP envelope of the
-// channel's version carrying one.
+// parseFault returns the fault in data if data is a SOAP envelope carrying
+// one: in the channel's SOAP version, or else in the other one (some
+// services answer errors in their own version whatever the request's).
 func (x *exchange) parseFault(data []byte) *errors.Fault {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
-	m, err := x.c.NewMessage()
-	if err != nil {
-		return nil
+	versions := []message.EnvelopeVersion{x.c.cfg.envelope}
+	switch x.c.cfg.envelope {
+	case message.SOAP11:
+		versions = append(versions, message.SOAP12)
+	case message.SOAP12:
+		versions = append(versions, message.SOAP11)
+	default:
+		versions = []message.EnvelopeVersion{message.SOAP11, message.SOAP12}
 	}
-	if m.ReadStart(xmlio.NewReader(data, x.c.cfg.readerFor(errorBodyLimit))) != nil || !m.IsFault() {
-		return nil
+	for _, v := range versions {
+		m, err := message.New(v, message.AddressingTransport, x.c.cfg.messageOptions)
+		if err != nil {
+			return nil
+		}
+		if m.ReadStart(xmlio.NewReader(data, x.c.cfg.readerFor(errorBodyLimit))) != nil || !m.IsFault() {
+			continue
+		}
+		var f errors.Fault
+		if m.ReadBody(&f) == nil {
+			return &f
+		}
 	}
-	var f errors.Fault
-	if m.ReadBody(&f) != nil {
-		return nil
-	}
-	return &f
+	return nil
 }
 
 // readerFor returns the reader options for documents of at most max bytes.

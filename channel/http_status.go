@@ -12,6 +12,7 @@ import (
 
 	"github.com/wsgo/wsgo/errors"
 	"github.com/wsgo/wsgo/message"
+	"github.com/wsgo/wsgo/serialize/xmlio"
 )
 
 // StatusError is the cause inside the *errors.Error of an exchange that
@@ -76,11 +77,34 @@ func (x *exchange) errorStatus(resp *http.Response, body io.Reader, reply *messa
 	}
 	kind, _ := classifyMedia(resp.Header.Get("Content-Type"))
 	if kind != mediaHTML && kind != mediaOther {
+		if f := x.readFaultInto(reply, resp, data); f != nil {
+			return faultError(f, resp)
+		}
 		if f := x.parseFault(data); f != nil {
 			return faultError(f, resp)
 		}
 	}
 	return statusError(resp, data, x.c.cfg.envelope, "the service")
+}
+
+// readFaultInto reads a fault envelope of the channel's version into the
+// reply message, so that the caller sees its headers (RelatesTo, Action);
+// nil when data is not one (reply is then left Empty).
+func (x *exchange) readFaultInto(reply *message.Message, resp *http.Response, data []byte) *errors.Fault {
+	if reply == nil || reply.State() != message.Empty || len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	if reply.ReadStart(xmlio.NewReader(data, x.c.cfg.readerFor(errorBodyLimit))) != nil {
+		reply.Reset()
+		return nil
+	}
+	var f errors.Fault
+	if !reply.IsFault() || reply.ReadBody(&f) != nil || reply.ReadEnd() != nil {
+		reply.Reset()
+		return nil
+	}
+	_ = mapHeadersIn(reply, resp.Header)
+	return &f
 }
 
 // statusError maps an HTTP status to its code (DESIGN.md "Errors"; the
@@ -267,8 +291,12 @@ func addBodyHint(e *errors.Error, resp *http.Response, data []byte) *errors.Erro
 		return e
 	}
 	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) > 0 && trimmed[0] != '<' {
+	switch {
+	case len(trimmed) == 0:
+	case trimmed[0] != '<':
 		e.Strings = append(e.Strings, fmt.Sprintf("the body says %q", clip(string(trimmed), 200)))
+	default:
+		e.Strings = append(e.Strings, fmt.Sprintf("the body is XML but no SOAP fault wsgo can read: %q", clip(string(trimmed), 300)))
 	}
 	return e
 }

@@ -230,11 +230,11 @@ func (c *Channel) NewReplyMessage(request *message.Message) (*message.Message, e
 // The HTTP status is 200, or 500 for a fault (400 for a SOAP 1.2 Sender
 // fault). Create reply with NewReplyMessage.
 func (c *Channel) SendReply(ctx context.Context, reply *message.Message, body any, request *message.Message) error {
-	status := http.StatusOK
+	status, isFault := http.StatusOK, false
 	if f, ok := body.(*errors.Fault); ok {
-		status = faultStatus(c.cfg.envelope, f)
+		status, isFault = faultStatus(c.cfg.envelope, f), true
 	}
-	return c.sendReply(ctx, reply, body, request, status, false)
+	return c.sendReply(ctx, reply, body, request, status, isFault)
 }
 
 // SendFault sends fault as the reply of a Reply channel
@@ -305,6 +305,16 @@ func (c *Channel) writeReply(reply *message.Message, body any, request *message.
 	default:
 		s.replied = false
 		return errors.Errorf(errors.InvalidOperation, "the reply message must be Empty or Initialized (it is %v)", reply.State())
+	}
+	if _, ok := reply.Action(); !ok && isFault {
+		// WS-Addressing requires an Action on every message; faults have
+		// a default one (WS-Addressing 1.0 SOAP binding §6, 2004/08 §5.3).
+		switch reply.AddressingVersion() {
+		case message.Addressing1_0:
+			_ = reply.SetAction(message.NamespaceAddressing1_0 + "/soap/fault")
+		case message.Addressing0_9:
+			_ = reply.SetAction(message.NamespaceAddressing0_9 + "/fault")
+		}
 	}
 	h := s.w.Header()
 	for k, v := range c.cfg.header {

@@ -244,3 +244,26 @@ func TestClientRecoversFaultedChannel(t *testing.T) {
 		t.Fatalf("after recovery: %v %+v %v", err, out, c.Channel().State())
 	}
 }
+
+func TestHostFaultReplyCarriesFaultAction(t *testing.T) {
+	srv := httptest.NewServer(calcHost())
+	defer srv.Close()
+	ctx := context.Background()
+	ch, _ := channel.New(channel.Request) // SOAP 1.2, WS-Addressing 1.0
+	_ = ch.Open(ctx, srv.URL)
+	defer ch.Close(ctx)
+	req, _ := ch.NewMessage()
+	_ = req.Initialize(message.Request, nil)
+	_ = req.SetAction(echoAction)
+	reply, _ := ch.NewMessage()
+	err := ch.Request(ctx, req, &calc.Echo{Text: "fault"}, reply, nil)
+	if wserrors.CodeOf(err) != wserrors.EndpointFaultReceived {
+		t.Fatal(err)
+	}
+	id, _ := req.MessageID()
+	action, _ := reply.Action()
+	relates, _, _ := reply.RelatesTo()
+	if action != message.NamespaceAddressing1_0+"/soap/fault" || relates != id {
+		t.Fatalf("fault reply Action %q RelatesTo %q (request %q)", action, relates, id)
+	}
+}
