@@ -33,7 +33,9 @@ type Channel struct {
 	state   State
 	address *url.URL
 	addrStr string
-	pending int           // exchanges in progress
+	pending int // exchanges in progress
+	running map[uint64]context.CancelCauseFunc
+	nextID  uint64
 	idle    chan struct{} // closed when pending drops to 0 while Closing
 	abort   context.Context
 	cancel  context.CancelCauseFunc
@@ -41,13 +43,17 @@ type Channel struct {
 	// client side
 	client    *http.Client
 	transport *http.Transport
+	readers   sync.Pool // *xmlio.Reader for buffered replies, with the channel's options
+	actions   actionHeaders
 
 	// server side
 	srv *serverExchange
 }
 
-// errAborted is the cause of the channel context's cancellation by Abort.
-var errAborted = errors.Errorf(errors.OperationAborted, "the channel was aborted")
+// errAborted is the cause given to the contexts of exchanges cancelled by
+// Abort. It is only a marker: callers get a fresh OperationAborted error
+// (contextError).
+var errAborted = errors.New("the channel was aborted")
 
 // New returns a channel of type typ (only Request; Reply channels come
 // from a Listener) in state Created, configured by opts.
@@ -182,27 +188,36 @@ func parseAddress(address string) (*url.URL, error) {
 	return u, nil
 }
 
-// begin registers an exchange on an Open channel and returns a context
-// that ends when ctx does or when the channel is aborted.
-func (c *Channel) begin(ctx context.Context) (context.Context, context.CancelCauseFunc, error) {
+// begin registers an exchange on an Open channel and returns its context,
+// which ends when ctx does, when the channel is aborted, or when the
+// exchange cancels it itself (phase timers), and its id for end. Abort
+// cancels the registered exchanges one by one, so exchanges do not contend
+// on a shared context.
+func (c *Channel) begin(ctx context.Context) (context.Context, uint64, context.CancelCauseFunc, error) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.state != Open {
-		defer c.mu.Unlock()
-		return nil, nil, stateError(opIO, c.state)
+		return nil, 0, nil, stateError(opIO, c.state)
 	}
 	c.pending++
-	abort := c.abort
-	c.mu.Unlock()
 	xctx, cancel := context.WithCancelCause(ctx)
-	stop := context.AfterFunc(abort, func() { cancel(errAborted) })
-	return xctx, func(cause error) { stop(); cancel(cause) }, nil
+	c.nextID++
+	if c.running == nil {
+		c.running = make(map[uint64]context.CancelCauseFunc)
+	}
+	c.running[c.nextID] = cancel
+	return xctx, c.nextID, cancel, nil
 }
 
 // end unregisters an exchange; broke says whether its failure faults the
 // channel.
-func (c *Channel) end(broke bool) {
+func (c *Channel) end(id uint64, broke bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if cancel := c.running[id]; cancel != nil {
+		cancel(nil)
+		delete(c.running, id)
+	}
 	if broke && c.state == Open {
 		c.state = Faulted
 	}
@@ -210,6 +225,13 @@ func (c *Channel) end(broke bool) {
 	if c.pending == 0 && c.idle != nil {
 		close(c.idle)
 		c.idle = nil
+	}
+}
+
+// abortAllLocked cancels every registered exchange.
+func (c *Channel) abortAllLocked() {
+	for _, cancel := range c.running {
+		cancel(errAborted)
 	}
 }
 
@@ -274,7 +296,10 @@ func (c *Channel) Close(ctx context.Context) error {
 			err = contextError(ctx, "close")
 		}
 		if err != nil {
+			c.mu.Lock()
 			c.cancel(errAborted)
+			c.abortAllLocked()
+			c.mu.Unlock()
 			<-idle // aborted exchanges end promptly
 		}
 	}
@@ -291,8 +316,8 @@ func (c *Channel) Close(ctx context.Context) error {
 }
 
 // Abort cancels every pending exchange without waiting (WsAbortChannel).
-// An Open or Closing channel becomes Faulted; other states are kept. It
-// never fails.
+// An Open channel becomes Faulted; other states are kept (a Closing
+// channel's Close then returns OperationAborted). It never fails.
 func (c *Channel) Abort() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -303,6 +328,7 @@ func (c *Channel) Abort() {
 		c.state = Faulted
 	}
 	c.cancel(errAborted)
+	c.abortAllLocked()
 	if c.srv != nil {
 		c.srv.abort()
 	}

@@ -4,6 +4,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"github.com/wsgo/wsgo/errors"
 	"github.com/wsgo/wsgo/message"
@@ -23,22 +24,61 @@ const (
 // userAgent identifies wsgo to services (and their logs).
 const userAgent = "wsgo/1"
 
+// Header values shared by every request; the transport only reads them.
+var (
+	hdrSOAP11     = []string{contentTypeSOAP11}
+	hdrSOAP12     = []string{contentTypeSOAP12}
+	hdrRaw        = []string{contentTypeRaw}
+	hdrNoAction   = []string{`""`}
+	hdrUserAgent  = []string{userAgent}
+	hdrAcceptEncd = []string{"gzip, deflate"}
+)
+
+// actionHeaders caches the header value of the last action used, since a
+// channel usually sends the same few actions over and over.
+type actionHeaders struct {
+	last atomic.Pointer[actionHeader]
+}
+
+type actionHeader struct {
+	env    message.EnvelopeVersion
+	action string
+	value  []string
+}
+
 // setEnvelopeHeaders sets the content type and action headers of a message
 // of version env with the given action.
-func setEnvelopeHeaders(h http.Header, env message.EnvelopeVersion, action string) {
+func (a *actionHeaders) set(h http.Header, env message.EnvelopeVersion, action string) {
 	switch env {
 	case message.SOAP11:
-		h["Content-Type"] = []string{contentTypeSOAP11}
-		h["Soapaction"] = []string{`"` + action + `"`}
+		h["Content-Type"] = hdrSOAP11
+		if action == "" {
+			h["Soapaction"] = hdrNoAction
+			return
+		}
+		h["Soapaction"] = a.value(env, action)
 	case message.SOAP12:
 		if action == "" {
-			h["Content-Type"] = []string{contentTypeSOAP12}
-		} else {
-			h["Content-Type"] = []string{contentTypeSOAP12 + `; action="` + escapeQuoted(action) + `"`}
+			h["Content-Type"] = hdrSOAP12
+			return
 		}
+		h["Content-Type"] = a.value(env, action)
 	default:
-		h["Content-Type"] = []string{contentTypeRaw}
+		h["Content-Type"] = hdrRaw
 	}
+}
+
+func (a *actionHeaders) value(env message.EnvelopeVersion, action string) []string {
+	if p := a.last.Load(); p != nil && p.env == env && p.action == action {
+		return p.value
+	}
+	v := `"` + action + `"`
+	if env == message.SOAP12 {
+		v = contentTypeSOAP12 + `; action="` + escapeQuoted(action) + `"`
+	}
+	p := &actionHeader{env: env, action: action, value: []string{v}}
+	a.last.Store(p)
+	return p.value
 }
 
 // escapeQuoted escapes a value for a quoted-string (RFC 9110 §5.6.4).
@@ -103,21 +143,25 @@ const (
 	mediaMultipart                  // multipart/related (MTOM)
 )
 
-// classifyMedia parses a Content-Type header value.
+// classifyMedia classifies a Content-Type header value by its media type
+// (the part before any parameter), without allocating for the common
+// types.
 func classifyMedia(ct string) (mediaKind, string) {
-	if strings.TrimSpace(ct) == "" {
-		return mediaNone, ""
+	mt := ct
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = mt[:i]
 	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		// A broken header: judge by the part before any parameter.
-		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
-	}
+	mt = strings.TrimSpace(mt)
 	switch {
-	case mt == "text/xml":
-		return mediaSOAP11, mt
-	case mt == "application/soap+xml":
-		return mediaSOAP12, mt
+	case mt == "":
+		return mediaNone, ""
+	case strings.EqualFold(mt, "text/xml"):
+		return mediaSOAP11, "text/xml"
+	case strings.EqualFold(mt, "application/soap+xml"):
+		return mediaSOAP12, "application/soap+xml"
+	}
+	mt = strings.ToLower(mt)
+	switch {
 	case mt == "text/html" || mt == "application/xhtml+xml":
 		return mediaHTML, mt
 	case mt == "application/xml" || strings.HasSuffix(mt, "+xml"):

@@ -95,7 +95,7 @@ func classifyNetError(err error) *errors.Error {
 		return ce
 	}
 	var rh tls.RecordHeaderError
-	if errors.As(err, &rh) {
+	if errors.As(err, &rh) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") {
 		return errors.Errorf(errors.SecurityVerificationFailure,
 			"the server did not answer the TLS handshake with TLS; is the address http:// rather than https://? %w", err)
 	}

@@ -55,47 +55,61 @@ func (x *exchange) receive(resp *http.Response, requestID string, reply *message
 	}
 
 	// A 2xx reply with an envelope.
-	streamed := c.cfg.transfer&StreamedInput != 0
-	var r *xmlio.Reader
-	var bufp *[]byte
-	if streamed {
-		r = xmlio.NewStreamReader(body, c.cfg.readerFor(c.cfg.maxStreamed))
-	} else {
-		if resp.ContentLength > c.cfg.maxBuffered && resp.Header.Get("Content-Encoding") == "" {
-			x.broken = true // the rest of the reply is not read
-			return errors.Quotaf("MaxBufferedMessageSize",
-				"the reply is %d bytes (Content-Length), over the channel's MaxBufferedMessageSize of %d; raise it with WithMaxBufferedMessageSize or use WithTransferMode(StreamedInput)",
-				resp.ContentLength, c.cfg.maxBuffered)
-		}
-		bufp = recvBufferPool.Get().(*[]byte)
-		defer func() {
-			if cap(*bufp) <= 1<<20 {
-				*bufp = (*bufp)[:0]
-				recvBufferPool.Put(bufp)
-			}
-		}()
-		data, err := readAllLimit(body, (*bufp)[:0], c.cfg.maxBuffered)
-		*bufp = data
-		if err != nil {
-			x.broken = true
+	if c.cfg.transfer&StreamedInput != 0 {
+		r := xmlio.NewStreamReader(body, c.cfg.readerFor(c.cfg.maxStreamed))
+		if err := x.readReply(r, resp, requestID, reply, out, true); err != nil {
 			return err
 		}
-		if t := c.cfg.trace; t != nil && t.ResponseBody != nil {
-			t.ResponseBody(data)
-		}
-		if len(data) == 0 {
-			return errors.Errorf(errors.InvalidFormat,
-				"the service answered HTTP %s with an empty body where a reply was expected", resp.Status)
-		}
-		r = xmlio.NewReader(data, c.cfg.readerFor(c.cfg.maxBuffered))
+		drain(body)
+		return nil
 	}
-	if err := x.readReply(r, resp, requestID, reply, out, streamed); err != nil {
+	if resp.ContentLength > c.cfg.maxBuffered && resp.Header.Get("Content-Encoding") == "" {
+		x.broken = true // the rest of the reply is not read
+		return errors.Quotaf("MaxBufferedMessageSize",
+			"the reply is %d bytes (Content-Length), over the channel's MaxBufferedMessageSize of %d; raise it with WithMaxBufferedMessageSize or use WithTransferMode(StreamedInput)",
+			resp.ContentLength, c.cfg.maxBuffered)
+	}
+	bufp := recvBufferPool.Get().(*[]byte)
+	data, err := readAllLimit(body, (*bufp)[:0], c.cfg.maxBuffered)
+	*bufp = data
+	if err != nil {
+		recycleRecvBuffer(bufp)
+		switch errors.CodeOf(err) {
+		case errors.QuotaExceeded, errors.EndpointDisconnected, errors.OperationTimedOut:
+			x.broken = true // the rest of the reply is not read
+		}
 		return err
 	}
-	if streamed {
-		drain(body)
+	if t := c.cfg.trace; t != nil && t.ResponseBody != nil {
+		t.ResponseBody(data)
 	}
-	return nil
+	if len(data) == 0 {
+		recycleRecvBuffer(bufp)
+		return errors.Errorf(errors.InvalidFormat,
+			"the service answered HTTP %s with an empty body where a reply was expected", resp.Status)
+	}
+	r, _ := c.readers.Get().(*xmlio.Reader)
+	if r == nil {
+		r = xmlio.NewReader(data, c.cfg.readerFor(c.cfg.maxBuffered))
+	} else {
+		r.Reset(data)
+	}
+	err = x.readReply(r, resp, requestID, reply, out, false)
+	// A reply left Reading (its body could not be read) still refers to the
+	// reader and the bytes: they go to the garbage collector with it.
+	if reply.State() != message.Reading {
+		r.Reset(nil)
+		c.readers.Put(r)
+		recycleRecvBuffer(bufp)
+	}
+	return err
+}
+
+func recycleRecvBuffer(bufp *[]byte) {
+	if cap(*bufp) <= 1<<20 {
+		*bufp = (*bufp)[:0]
+		recvBufferPool.Put(bufp)
+	}
 }
 
 // readReply reads the reply envelope from r.

@@ -4,20 +4,17 @@ import (
 	"bytes"
 	"io"
 	"sync"
-	"sync/atomic"
 
 	"github.com/wsgo/wsgo/errors"
 	"github.com/wsgo/wsgo/message"
 	"github.com/wsgo/wsgo/serialize/xmlio"
 )
 
-// sendBuffer is the outgoing envelope of one exchange: a pooled buffer
-// (buffered mode) or a pipe fed by a writer goroutine (streamed output).
+// sendBuffer is the outgoing envelope of one exchange: the bytes of a
+// buffered envelope, or a pipe fed by a writer goroutine (streamed output).
 type sendBuffer struct {
 	// buffered
-	buf  []byte
-	w    *xmlio.Writer
-	refs atomic.Int32 // the exchange's reference plus one per open body reader
+	buf []byte
 
 	// streamed
 	pipe *io.PipeReader
@@ -25,31 +22,37 @@ type sendBuffer struct {
 	err  error // the writer's error, valid after done
 }
 
-var sendBufferPool = sync.Pool{New: func() any {
-	return &sendBuffer{w: xmlio.NewBufferWriter(make([]byte, 0, 4096))}
-}}
+// encodeWriters are pooled buffer writers for encoding envelopes.
+var encodeWriters = sync.Pool{New: func() any { return xmlio.NewBufferWriter(make([]byte, 0, 4096)) }}
 
-// encodeBuffered writes the whole envelope into a pooled buffer.
+// encodeBuffered writes the whole envelope into a pooled writer and returns
+// a copy of exactly its size. The copy is what the HTTP transport reads:
+// the transport may go on reading a request body after the exchange has
+// returned (the server answered early), so only the garbage collector
+// knows when the bytes are free, and a plain byte slice behind a
+// bytes.Reader lets net/http send the headers and a small body in one write.
 func encodeBuffered(m *message.Message, body any, limit int64) (*sendBuffer, error) {
-	sb := sendBufferPool.Get().(*sendBuffer)
-	sb.w.Reset(nil)
-	err := writeMessage(m, sb.w, body)
+	w := encodeWriters.Get().(*xmlio.Writer)
+	w.Reset(nil)
+	defer func() {
+		if cap(w.Bytes()) <= 1<<20 { // do not pool huge buffers
+			w.Reset(nil)
+			encodeWriters.Put(w)
+		}
+	}()
+	err := writeMessage(m, w, body)
 	if err == nil {
-		err = sb.w.Err()
+		err = w.Err()
 	}
-	if err == nil && int64(len(sb.w.Bytes())) > limit {
+	if err == nil && int64(len(w.Bytes())) > limit {
 		err = errors.Quotaf("MaxBufferedMessageSize",
-			"the request envelope is %d bytes, over the channel's MaxBufferedMessageSize of %d; raise it with WithMaxBufferedMessageSize or use WithTransferMode(StreamedOutput)",
-			len(sb.w.Bytes()), limit)
+			"the envelope is %d bytes, over the channel's MaxBufferedMessageSize of %d; raise it with WithMaxBufferedMessageSize or use WithTransferMode(StreamedOutput)",
+			len(w.Bytes()), limit)
 	}
 	if err != nil {
-		sb.w.Reset(nil)
-		sendBufferPool.Put(sb)
 		return nil, err
 	}
-	sb.buf = sb.w.Bytes()
-	sb.refs.Store(1)
-	return sb, nil
+	return &sendBuffer{buf: bytes.Clone(w.Bytes())}, nil
 }
 
 // writeMessage writes an Initialized message with body to w.
@@ -65,50 +68,22 @@ func writeMessage(m *message.Message, w *xmlio.Writer, body any) error {
 
 func (sb *sendBuffer) bytes() []byte { return sb.buf }
 
-// body returns a reader of the envelope that holds a reference to the
-// buffer until the transport closes it.
-func (sb *sendBuffer) body() io.ReadCloser {
-	sb.refs.Add(1)
-	return &bufferBody{Reader: bytes.NewReader(sb.buf), sb: sb}
-}
+// body returns a reader of the envelope, of a type net/http recognises as
+// in-memory (io.NopCloser of a *bytes.Reader).
+func (sb *sendBuffer) body() io.ReadCloser { return io.NopCloser(bytes.NewReader(sb.buf)) }
 
 // getBody is http.Request.GetBody: the transport calls it to resend the
 // request (on a stale keep-alive connection, for a redirect).
 func (sb *sendBuffer) getBody() (io.ReadCloser, error) { return sb.body(), nil }
 
-func (sb *sendBuffer) unref() {
-	if sb.refs.Add(-1) == 0 {
-		sb.buf = nil
-		if cap(sb.w.Bytes()) <= 1<<20 { // do not pool huge buffers
-			sb.w.Reset(nil)
-			sendBufferPool.Put(sb)
-		}
-	}
-}
-
-// finish ends the exchange's use of the buffer: a buffered one goes back
-// to the pool once the transport has closed every reader of it; a streamed
-// writer is stopped (if the server answered before reading everything) and
-// waited for, so that no goroutine outlives the exchange.
+// finish ends the exchange's use of the send buffer: a streamed writer is
+// stopped (if the server answered before reading everything) and waited
+// for, so that no goroutine outlives the exchange.
 func (sb *sendBuffer) finish() {
 	if sb.pipe != nil {
 		sb.pipe.CloseWithError(errStopped)
 		<-sb.done
-		return
 	}
-	sb.unref()
-}
-
-// bufferBody is one reader of a send buffer.
-type bufferBody struct {
-	*bytes.Reader
-	sb   *sendBuffer
-	once sync.Once
-}
-
-func (b *bufferBody) Close() error {
-	b.once.Do(b.sb.unref)
-	return nil
 }
 
 // errStopped ends a streamed writer whose reader is gone.

@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,7 +24,7 @@ func (s *settings) newHTTPClient() (client *http.Client, transport *http.Transpo
 	client = &http.Client{Transport: rt}
 	if s.cookies == AutoCookies {
 		jar, _ := cookiejar.New(nil) // never fails with nil options
-		client.Jar = jar
+		client.Jar = &lazyJar{jar: jar}
 	}
 	policy := s.redirect
 	client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -58,6 +60,26 @@ func (s *settings) newTransport() *http.Transport {
 		t.TLSClientConfig = s.tlsConfig.Clone()
 	}
 	return t
+}
+
+// lazyJar is a cookie jar that costs nothing until a service sets a
+// cookie: most SOAP services never do, and a jar lookup per request
+// (locking, URL canonicalization) is measurable on a fast exchange.
+type lazyJar struct {
+	jar  *cookiejar.Jar
+	used atomic.Bool
+}
+
+func (j *lazyJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
+	j.used.Store(true)
+	j.jar.SetCookies(u, cookies)
+}
+
+func (j *lazyJar) Cookies(u *url.URL) []*http.Cookie {
+	if !j.used.Load() {
+		return nil
+	}
+	return j.jar.Cookies(u)
 }
 
 // dialer resolves the host under the Resolve timeout, then connects to its

@@ -297,7 +297,7 @@ func (c *Channel) answerReceiveError(err error) {
 		return
 	}
 	code := message.FaultSender
-	reason := "the request could not be read: " + e.Strings[0]
+	reason := "the request could not be read: " + strings.Join(e.Strings, ": ")
 	if e.Code != errors.InvalidFormat && e.Code != errors.QuotaExceeded {
 		code, reason = message.FaultReceiver, "the service could not process the request"
 	}

@@ -116,27 +116,26 @@ func (c *Channel) Receive(ctx context.Context, msg *message.Message, out any) er
 	if c.typ != Reply {
 		return errors.Errorf(errors.InvalidOperation, "Receive is for Reply channels")
 	}
-	if _, cancel, err := c.begin(ctx); err != nil {
+	_, id, _, err := c.begin(ctx)
+	if err != nil {
 		return err
-	} else {
-		defer cancel(nil)
 	}
 	s := c.srv
 	s.mu.Lock()
 	if s.received {
 		s.mu.Unlock()
-		c.end(false)
+		c.end(id, false)
 		return errors.Errorf(errors.InvalidOperation, "Receive: an HTTP Reply channel carries one request, already received")
 	}
 	s.received = true
 	s.mu.Unlock()
-	err := c.receive(ctx, msg, out)
+	err = c.receive(ctx, msg, out)
 	if err != nil {
 		s.mu.Lock()
 		s.recvErr = err
 		s.mu.Unlock()
 	}
-	c.end(false)
+	c.end(id, false)
 	return withOp(err, "receive "+c.addrStr)
 }
 
@@ -172,9 +171,10 @@ func (c *Channel) receive(ctx context.Context, msg *message.Message, out any) er
 	} else {
 		bufp := recvBufferPool.Get().(*[]byte)
 		defer func() {
-			if cap(*bufp) <= 1<<20 {
-				*bufp = (*bufp)[:0]
-				recvBufferPool.Put(bufp)
+			// A message left Reading refers to the bytes: they go to the
+			// garbage collector with it.
+			if msg.State() != message.Reading {
+				recycleRecvBuffer(bufp)
 			}
 		}()
 		data, err := readAllLimit(body, (*bufp)[:0], limit)
@@ -188,10 +188,7 @@ func (c *Channel) receive(ctx context.Context, msg *message.Message, out any) er
 		rd = xmlio.NewReader(data, c.cfg.readerFor(limit))
 	}
 	if err := msg.ReadStart(rd); err != nil {
-		if e, ok := err.(*errors.Error); ok && e.Code == errors.QuotaExceeded && e.Quota == "MaxBytes" {
-			e.Quota = quota
-		}
-		return err
+		return renameQuota(err, quota)
 	}
 	if streamed && rd.Offset() > c.cfg.maxStreamedStart {
 		return errors.Quotaf("MaxStreamedStartSize",
@@ -210,7 +207,17 @@ func (c *Channel) receive(ctx context.Context, msg *message.Message, out any) er
 	if err := mapHeadersIn(msg, s.r.Header); err != nil {
 		return err
 	}
-	return readBody(msg, out)
+	return renameQuota(readBody(msg, out), quota)
+}
+
+// renameQuota names the reader's document size quota after the channel's
+// message size quota it stands for.
+func renameQuota(err error, quota string) error {
+	var e *errors.Error
+	if errors.As(err, &e) && e.Code == errors.QuotaExceeded && e.Quota == "MaxBytes" {
+		e.Quota = quota
+	}
+	return err
 }
 
 // NewReplyMessage returns an Empty message for the reply to request on a
@@ -260,22 +267,21 @@ func (c *Channel) sendReply(ctx context.Context, reply *message.Message, body an
 	if c.typ != Reply {
 		return errors.Errorf(errors.InvalidOperation, "SendReply and SendFault are for Reply channels")
 	}
-	if _, cancel, err := c.begin(ctx); err != nil {
+	_, id, _, err := c.begin(ctx)
+	if err != nil {
 		return err
-	} else {
-		defer cancel(nil)
 	}
 	s := c.srv
 	s.mu.Lock()
 	if s.replied {
 		s.mu.Unlock()
-		c.end(false)
+		c.end(id, false)
 		return errors.Errorf(errors.InvalidOperation, "the reply was already sent; an HTTP Reply channel sends one")
 	}
 	s.replied = true
 	s.mu.Unlock()
-	err := c.writeReply(reply, body, request, status, isFault)
-	c.end(err != nil && errors.CodeOf(err) != errors.InvalidArgument && errors.CodeOf(err) != errors.InvalidOperation)
+	err = c.writeReply(reply, body, request, status, isFault)
+	c.end(id, err != nil && errors.CodeOf(err) != errors.InvalidArgument && errors.CodeOf(err) != errors.InvalidOperation)
 	return withOp(err, "reply "+c.addrStr)
 }
 
@@ -321,7 +327,7 @@ func (c *Channel) writeReply(reply *message.Message, body any, request *message.
 		h[k] = append([]string(nil), v...)
 	}
 	action, _ := reply.Action()
-	setEnvelopeHeaders(h, c.cfg.envelope, action)
+	c.actions.set(h, c.cfg.envelope, action)
 	delete(h, "Soapaction") // a request header only
 	applyMappedHeaders(h, reply)
 	if d := c.cfg.timeouts.Send; d > 0 {
@@ -348,7 +354,6 @@ func (c *Channel) writeReply(reply *message.Message, body any, request *message.
 		s.replied = false // nothing was written: the caller may still send a fault
 		return err
 	}
-	defer sb.unref()
 	if reply.IsFault() && status == http.StatusOK {
 		status = http.StatusInternalServerError
 	}

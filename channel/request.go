@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptrace"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,15 +46,14 @@ func (c *Channel) do(ctx context.Context, req *message.Message, body any, reply 
 	if c.typ != Request {
 		return errors.Errorf(errors.InvalidOperation, "Request and Send are for Request channels; a Reply channel uses Receive and SendReply")
 	}
-	xctx, cancel, err := c.begin(ctx)
+	xctx, id, cancel, err := c.begin(ctx)
 	if err != nil {
 		return err
 	}
 	x := newExchange(c, xctx, ctx, cancel)
 	err = x.run(req, body, reply, out, wantReply)
 	x.disarm()
-	cancel(nil)
-	c.end(x.broken)
+	c.end(id, x.broken)
 	return err
 }
 
@@ -64,9 +64,13 @@ type exchange struct {
 	caller context.Context
 	cancel context.CancelCauseFunc
 
-	timerMu sync.Mutex
-	timer   *time.Timer
-	done    bool // disarmed for good: hooks the transport calls late do nothing
+	timerMu  sync.Mutex
+	timer    *time.Timer
+	phaseNo  int // order of the armed phase: a hook called late cannot go back to an earlier one
+	phase    string
+	limit    time.Duration
+	deadline time.Time // of the armed phase; zero when none is armed
+	done     bool      // disarmed for good: hooks the transport calls late do nothing
 
 	connected bool // a connection was obtained (guarded by timerMu): failures from here may break the channel
 	broken    bool // the failure leaves the channel Faulted
@@ -91,19 +95,46 @@ func newExchange(c *Channel, ctx, caller context.Context, cancel context.CancelC
 	return x
 }
 
-// arm starts the timer of an exchange phase, replacing the previous one.
+// arm starts the timer of an exchange phase, replacing the previous
+// phase's. One timer serves all phases: it is reset for each, and a firing
+// that belongs to an earlier phase (it raced with the reset) is recognised
+// by its deadline not having passed and ignored.
 func (x *exchange) arm(phase string, d time.Duration) {
 	x.timerMu.Lock()
 	defer x.timerMu.Unlock()
-	if x.timer != nil {
-		x.timer.Stop()
-		x.timer = nil
+	no := phaseOrder[phase]
+	if x.done || no < x.phaseNo {
+		return
 	}
-	if d > 0 && !x.done {
-		cancel := x.cancel
-		te := &timeoutError{phase: phase, limit: d}
-		x.timer = time.AfterFunc(d, func() { cancel(te) })
+	x.phaseNo, x.phase, x.limit = no, phase, d
+	if d <= 0 {
+		x.deadline = time.Time{}
+		if x.timer != nil {
+			x.timer.Stop()
+		}
+		return
 	}
+	x.deadline = time.Now().Add(d)
+	if x.timer == nil {
+		x.timer = time.AfterFunc(d, x.fire)
+	} else {
+		x.timer.Reset(d)
+	}
+}
+
+// phaseOrder is the order of the timed phases of an exchange.
+var phaseOrder = map[string]int{"Send": 1, "ReceiveResponse": 2, "Receive": 3}
+
+// fire ends the exchange with the current phase's timeout.
+func (x *exchange) fire() {
+	x.timerMu.Lock()
+	if x.done || x.deadline.IsZero() || time.Now().Before(x.deadline) {
+		x.timerMu.Unlock()
+		return
+	}
+	te := &timeoutError{phase: x.phase, limit: x.limit}
+	x.timerMu.Unlock()
+	x.cancel(te)
 }
 
 func (x *exchange) wasConnected() bool {
@@ -145,7 +176,7 @@ func (x *exchange) run(req *message.Message, body any, reply *message.Message, o
 	if err != nil {
 		return withOp(err, op)
 	}
-	resp, err := c.client.Do(hreq)
+	resp, err := c.roundTrip(hreq)
 	x.finishSend()
 	if err == nil {
 		err = x.sendError() // a streamed writer may have failed after the server answered
@@ -163,6 +194,32 @@ func (x *exchange) run(req *message.Message, body any, reply *message.Message, o
 	}
 	err = x.receive(resp, requestID, reply, out, wantReply)
 	return withOp(err, op)
+}
+
+// roundTrip sends one HTTP request. Without a redirect policy it goes
+// straight to the round tripper, with the cookie jar applied here:
+// http.Client would copy the headers of every request to be ready for a
+// redirect that is not going to be followed.
+func (c *Channel) roundTrip(req *http.Request) (*http.Response, error) {
+	if c.cfg.redirect != nil {
+		return c.client.Do(req)
+	}
+	jar := c.client.Jar
+	if jar != nil {
+		for _, ck := range jar.Cookies(req.URL) {
+			req.AddCookie(ck)
+		}
+	}
+	resp, err := c.client.Transport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	if jar != nil {
+		if rc := resp.Cookies(); len(rc) > 0 {
+			jar.SetCookies(req.URL, rc)
+		}
+	}
+	return resp, nil
 }
 
 // prepare initializes and addresses the request message and returns its
@@ -223,10 +280,11 @@ func (x *exchange) newHTTPRequest(req *message.Message, body any) (*http.Request
 	for k, v := range c.cfg.header {
 		h[k] = append([]string(nil), v...)
 	}
-	setEnvelopeHeaders(h, c.cfg.envelope, action)
-	h["User-Agent"] = []string{userAgent}
-	h["Accept-Encoding"] = []string{"gzip, deflate"}
+	c.actions.set(h, c.cfg.envelope, action)
+	h["User-Agent"] = hdrUserAgent
+	h["Accept-Encoding"] = hdrAcceptEncd
 
+	applyMappedHeaders(h, req) // before a streamed writer takes over the message
 	var envelope []byte
 	if c.cfg.transfer&StreamedOutput != 0 {
 		x.send = startStreamedSend(req, body, c.cfg.maxStreamed)
@@ -242,7 +300,6 @@ func (x *exchange) newHTTPRequest(req *message.Message, body any) (*http.Request
 		hreq.Body, hreq.GetBody = sb.body(), sb.getBody
 		hreq.ContentLength = int64(len(envelope))
 	}
-	applyMappedHeaders(h, req)
 	if t := c.cfg.trace; t != nil && t.Request != nil {
 		t.Request(hreq, envelope)
 	}
@@ -265,10 +322,15 @@ func (x *exchange) sendError() error {
 	return nil
 }
 
-// withOp sets the operation of an *errors.Error that has none.
+// withOp sets the operation of an *errors.Error, in front of the one a
+// lower layer (the XML reader) recorded.
 func withOp(err error, op string) error {
-	if e, ok := err.(*errors.Error); ok && e.Op == "" {
-		e.Op = op
+	if e, ok := err.(*errors.Error); ok {
+		if e.Op == "" {
+			e.Op = op
+		} else if !strings.HasPrefix(e.Op, op) {
+			e.Op = op + ": " + e.Op
+		}
 	}
 	return err
 }

@@ -71,8 +71,9 @@ type transition struct {
 }
 
 // transitions is the channel's lifecycle as data. Abort is not in the
-// table: it is allowed in every state (Open and Closing become Faulted,
-// other states are kept) and never fails.
+// table: it is allowed in every state (Open becomes Faulted, other states
+// are kept; a Closing channel's Close returns OperationAborted) and never
+// fails.
 var transitions = [...]transition{
 	opOpen:   {"Open", states(Created), Opening, Open, Faulted},
 	opAccept: {"Accept", states(Created), Accepting, Open, Faulted},

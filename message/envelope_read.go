@@ -378,9 +378,13 @@ func (m *Message) ReadBody(v any) error {
 		}
 		*f = *got
 	} else {
-		name := currentName(r)
-		if want, ok := serialize.ElementName(v); ok && want.Local != "" && want != name {
-			return errors.Errorf(errors.InvalidFormat, "line %d: the body element is %s, expected %s", r.Line(), formatName(name), formatName(want)).WithOp(op)
+		name, ok := serialize.ElementName(v)
+		if ok && name.Local != "" {
+			if !r.Is(name.Local, name.Space) {
+				return errors.Errorf(errors.InvalidFormat, "line %d: the body element is %s, expected %s", r.Line(), formatName(currentName(r)), formatName(name)).WithOp(op)
+			}
+		} else {
+			name = currentName(r)
 		}
 		if err := serialize.UnmarshalElement(r, name, v, m.ser); err != nil {
 			return asError(op, errors.InvalidFormat, err, "reading body element "+formatName(name))
