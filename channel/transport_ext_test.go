@@ -4,10 +4,12 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -346,5 +348,92 @@ func TestEnvelopeNoneRawXML(t *testing.T) {
 	}
 	if out.Result != 3 || !strings.HasPrefix(ct, "application/xml") || strings.Contains(body, "Envelope") || !strings.HasPrefix(body, "<Add") {
 		t.Fatalf("raw exchange: result %d, content type %q, body %q", out.Result, ct, body)
+	}
+}
+
+func TestKeepAliveReusesConnections(t *testing.T) {
+	for _, keep := range []bool{true, false} {
+		var conns atomic.Int32
+		srv := httptest.NewUnstartedServer(channel.NewHandler(func(ctx context.Context, ch *channel.Channel) {
+			req, _ := ch.NewMessage()
+			var in Add
+			if ch.Receive(ctx, req, &in) == nil {
+				reply, _ := ch.NewReplyMessage(req)
+				_ = ch.SendReply(ctx, reply, &AddResponse{Result: in.A + in.B}, req)
+			}
+		}))
+		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				conns.Add(1)
+			}
+		}
+		srv.Start()
+		ctx := context.Background()
+		ch, _ := channel.New(channel.Request, channel.WithKeepAlive(keep))
+		_ = ch.Open(ctx, srv.URL)
+		for i := 0; i < 10; i++ {
+			req, _ := ch.NewMessage()
+			reply, _ := ch.NewMessage()
+			var out AddResponse
+			if err := ch.Request(ctx, req, &Add{A: i, B: 1}, reply, &out); err != nil || out.Result != i+1 {
+				t.Fatalf("call %d: %v %d", i, err, out.Result)
+			}
+		}
+		_ = ch.Close(ctx)
+		srv.Close()
+		if want := map[bool]int32{true: 1, false: 10}[keep]; conns.Load() != want {
+			t.Errorf("keep-alive %v: %d connections for 10 calls, want %d", keep, conns.Load(), want)
+		}
+	}
+}
+
+func TestMaxConnsPerHostBoundsConnections(t *testing.T) {
+	var conns, inflight atomic.Int32
+	release := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewUnstartedServer(channel.NewHandler(func(ctx context.Context, ch *channel.Channel) {
+		req, _ := ch.NewMessage()
+		var in Add
+		if ch.Receive(ctx, req, &in) == nil {
+			// Hold the first two requests until both are in: with the
+			// bound at 2, the other four wait for these connections.
+			if inflight.Add(1) >= 2 {
+				once.Do(func() { close(release) })
+			}
+			select {
+			case <-release:
+			case <-time.After(10 * time.Second): // watchdog
+			}
+			reply, _ := ch.NewReplyMessage(req)
+			_ = ch.SendReply(ctx, reply, &AddResponse{Result: in.A + in.B}, req)
+		}
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	ctx := context.Background()
+	ch, _ := channel.New(channel.Request, channel.WithMaxConnsPerHost(2))
+	_ = ch.Open(ctx, srv.URL)
+	defer ch.Close(ctx)
+	errs := make(chan error, 6)
+	for i := 0; i < 6; i++ {
+		go func() {
+			req, _ := ch.NewMessage()
+			reply, _ := ch.NewMessage()
+			var out AddResponse
+			errs <- ch.Request(ctx, req, &Add{A: 1, B: 1}, reply, &out)
+		}()
+	}
+	for i := 0; i < 6; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := conns.Load(); n != 2 {
+		t.Errorf("%d connections for 6 concurrent calls with MaxConnsPerHost 2, want 2", n)
 	}
 }
