@@ -299,6 +299,9 @@ func (c *Channel) Close(ctx context.Context) error {
 			c.mu.Lock()
 			c.cancel(errAborted)
 			c.abortAllLocked()
+			if c.srv != nil {
+				c.srv.abort() // blocked body reads and writes end at once
+			}
 			c.mu.Unlock()
 			<-idle // aborted exchanges end promptly
 		}

@@ -95,7 +95,10 @@
 //	500 without a fault, 502, 504, other 5xx         EndpointFailure
 //	HTML page, text/plain or other non-XML type      InvalidFormat (the page's title quoted)
 //	malformed or truncated XML                       InvalidFormat
-//	reply over the size quota (decoded)              QuotaExceeded (MaxBufferedMessageSize / MaxStreamedMessageSize)
+//	reply over the size quota (decoded; a fault in
+//	 an error status too)                            QuotaExceeded (MaxBufferedMessageSize / MaxStreamedMessageSize)
+//	streamed reply's headers over their quota        QuotaExceeded (MaxStreamedStartSize)
+//	HTTP headers of the reply over 64 KiB            QuotaExceeded (MaxHeaderBytes)
 //	host not found                                   EndpointNotFound
 //	connection refused, no route                     EndpointUnreachable
 //	reset or EOF mid-exchange                        EndpointDisconnected

@@ -72,7 +72,7 @@ func (a *actionHeaders) value(env message.EnvelopeVersion, action string) []stri
 	if p := a.last.Load(); p != nil && p.env == env && p.action == action {
 		return p.value
 	}
-	v := `"` + action + `"`
+	v := `"` + escapeQuoted(action) + `"`
 	if env == message.SOAP12 {
 		v = contentTypeSOAP12 + `; action="` + escapeQuoted(action) + `"`
 	}

@@ -33,6 +33,10 @@ func (x *exchange) transportError(err error) error {
 		x.broken = x.broken || context.Cause(x.ctx) == errAborted
 		return contextError(x.ctx, "exchange")
 	}
+	if strings.Contains(err.Error(), "server response headers exceeded") {
+		x.broken = x.broken || x.wasConnected()
+		return errors.Quotaf("MaxHeaderBytes", "the reply's HTTP headers are larger than %d bytes", MaxHeaderBytes)
+	}
 	var rl *redirectLoopError
 	if errors.As(err, &rl) {
 		return errors.Errorf(errors.EndpointFailure,

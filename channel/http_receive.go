@@ -56,7 +56,8 @@ func (x *exchange) receive(resp *http.Response, requestID string, reply *message
 
 	// A 2xx reply with an envelope.
 	if c.cfg.transfer&StreamedInput != 0 {
-		r := xmlio.NewStreamReader(body, c.cfg.readerFor(c.cfg.maxStreamed))
+		x.start = newStartLimit(body, c.cfg.maxStreamedStart)
+		r := xmlio.NewStreamReader(x.start, c.cfg.readerFor(c.cfg.maxStreamed))
 		if err := x.readReply(r, resp, requestID, reply, out, true); err != nil {
 			return err
 		}
@@ -117,6 +118,9 @@ func (x *exchange) readReply(r *xmlio.Reader, resp *http.Response, requestID str
 	c := x.c
 	if err := reply.ReadStart(r); err != nil {
 		return x.readFailure(err, streamed)
+	}
+	if x.start != nil {
+		x.start.done = true
 	}
 	if streamed && r.Offset() > c.cfg.maxStreamedStart {
 		x.broken = true
@@ -227,7 +231,7 @@ func (x *exchange) parseFault(data []byte) *errors.Fault {
 		if err != nil {
 			return nil
 		}
-		if m.ReadStart(xmlio.NewReader(data, x.c.cfg.readerFor(errorBodyLimit))) != nil || !m.IsFault() {
+		if m.ReadStart(xmlio.NewReader(data, x.c.cfg.readerFor(int64(len(data))))) != nil || !m.IsFault() {
 			continue
 		}
 		var f errors.Fault

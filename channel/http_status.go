@@ -68,15 +68,32 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // is a SOAP fault wins over the status (SOAP 1.1 sends faults with 500,
 // SOAP 1.2 with 400 or 500, some stacks with other codes).
 func (x *exchange) errorStatus(resp *http.Response, body io.Reader, reply *message.Message) error {
-	data, err := readLimited(body, errorBodyLimit)
-	if err != nil {
-		return err
+	kind, _ := classifyMedia(resp.Header.Get("Content-Type"))
+	xmlBody := kind != mediaHTML && kind != mediaOther
+	var data []byte
+	var err error
+	if xmlBody {
+		// A fault may be as large as any reply (WCF puts stack traces in
+		// its detail): read it under the channel's own quota.
+		limit := x.c.cfg.maxBuffered
+		if x.c.cfg.transfer&StreamedInput != 0 {
+			limit = x.c.cfg.maxStreamed
+		}
+		data, err = readAllLimit(body, nil, limit)
+		if err != nil {
+			switch errors.CodeOf(err) {
+			case errors.QuotaExceeded, errors.EndpointDisconnected, errors.OperationTimedOut:
+				x.broken = true
+			}
+			return err
+		}
+	} else if data, err = readLimited(body, errorBodyLimit); err != nil {
+		return err // an HTML or text body is only quoted
 	}
 	if t := x.c.cfg.trace; t != nil && t.ResponseBody != nil {
 		t.ResponseBody(data)
 	}
-	kind, _ := classifyMedia(resp.Header.Get("Content-Type"))
-	if kind != mediaHTML && kind != mediaOther {
+	if xmlBody {
 		if f := x.readFaultInto(reply, resp, data); f != nil {
 			return faultError(f, resp)
 		}
@@ -94,7 +111,7 @@ func (x *exchange) readFaultInto(reply *message.Message, resp *http.Response, da
 	if reply == nil || reply.State() != message.Empty || len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
-	if reply.ReadStart(xmlio.NewReader(data, x.c.cfg.readerFor(errorBodyLimit))) != nil {
+	if reply.ReadStart(xmlio.NewReader(data, x.c.cfg.readerFor(int64(len(data))))) != nil {
 		reply.Reset()
 		return nil
 	}

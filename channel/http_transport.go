@@ -28,11 +28,22 @@ func (s *settings) newHTTPClient() (client *http.Client, transport *http.Transpo
 	}
 	policy := s.redirect
 	client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if policy == nil || !policy(via[0].URL, req.URL) {
+		orig := via[0].URL
+		if orig.Scheme == "https" && req.URL.Scheme != "https" {
+			return http.ErrUseLastResponse // never downgrade to plain HTTP (as WinHTTP)
+		}
+		if policy == nil || !policy(orig, req.URL) {
 			return http.ErrUseLastResponse
 		}
 		if len(via) >= 10 {
 			return &redirectLoopError{n: len(via), last: req.URL.String()}
+		}
+		if req.URL.Scheme != orig.Scheme || req.URL.Host != orig.Host {
+			// Credentials and cookies set for the service stay with it
+			// (net/http strips some only when the host name changes).
+			for _, h := range []string{"Authorization", "Proxy-Authorization", "Cookie"} {
+				req.Header.Del(h)
+			}
 		}
 		return nil
 	}
@@ -52,6 +63,9 @@ func (s *settings) newTransport() *http.Transport {
 		MaxConnsPerHost:       s.maxConnsPerHost,
 		IdleConnTimeout:       90 * time.Second,
 		ExpectContinueTimeout: 0,
+		// WWSAPI's header buffer default; a reply's headers are held
+		// whole, so they are bounded like a message.
+		MaxResponseHeaderBytes: MaxHeaderBytes,
 	}
 	if t.MaxIdleConnsPerHost == 0 {
 		t.MaxIdleConnsPerHost = 1024
@@ -81,6 +95,11 @@ func (j *lazyJar) Cookies(u *url.URL) []*http.Cookie {
 	}
 	return j.jar.Cookies(u)
 }
+
+// MaxHeaderBytes bounds the HTTP headers of a reply (client side) and of
+// a request (server side, NewServer), as WWSAPI's
+// WS_CHANNEL_PROPERTY_MAX_HTTP_REQUEST_HEADERS_BUFFER_SIZE does.
+const MaxHeaderBytes = 64 << 10
 
 // dialer resolves the host under the Resolve timeout, then connects to its
 // addresses in turn under the Connect timeout.

@@ -205,7 +205,7 @@ func NewServer(handler http.Handler, t Timeouts) *http.Server {
 		Handler:           handler,
 		ReadHeaderTimeout: t.Receive,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10, // WS_CHANNEL_PROPERTY_MAX_HTTP_REQUEST_HEADERS_BUFFER_SIZE
+		MaxHeaderBytes:    MaxHeaderBytes,
 	}
 }
 
@@ -244,7 +244,7 @@ func (h handlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (c *Channel) finishServer() {
 	s := c.srv
 	s.mu.Lock()
-	replied, received, recvErr := s.replied, s.received, s.recvErr
+	replied, received, recvErr, replyErr := s.replied, s.received, s.recvErr, s.replyErr
 	s.replied = true
 	s.mu.Unlock()
 	if !replied {
@@ -254,6 +254,12 @@ func (c *Channel) finishServer() {
 			switch {
 			case recvErr != nil:
 				c.answerReceiveError(recvErr)
+			case replyErr != nil:
+				// The reply could not be written (too large, not
+				// serializable): the client gets a fault, not a 202.
+				reply, _ := message.New(c.cfg.envelope, message.AddressingTransport, nil)
+				_ = reply.Initialize(message.Blank, nil)
+				c.writeRaw(reply, message.NewFault(c.cfg.envelope, message.FaultReceiver, "the service could not send its reply"))
 			case received:
 				s.w.WriteHeader(http.StatusAccepted)
 			default:
@@ -274,7 +280,7 @@ func (c *Channel) answerReceiveError(err error) {
 	}
 	var vm *message.VersionMismatchError
 	switch {
-	case e.Code == errors.QuotaExceeded && (e.Quota == "MaxBufferedMessageSize" || e.Quota == "MaxStreamedMessageSize"):
+	case e.Code == errors.QuotaExceeded && (e.Quota == "MaxBufferedMessageSize" || e.Quota == "MaxStreamedMessageSize" || e.Quota == "MaxStreamedStartSize"):
 		http.Error(s.w, "wsgo: "+e.Strings[0], http.StatusRequestEntityTooLarge)
 		return
 	case e.Code == errors.InvalidFormat && strings.Contains(e.Error(), "content type"):
@@ -309,5 +315,5 @@ func (c *Channel) answerReceiveError(err error) {
 // writeRaw writes a fault reply bypassing the state checks (used while
 // Closing).
 func (c *Channel) writeRaw(reply *message.Message, f *errors.Fault) {
-	_ = c.writeReply(reply, f, nil, faultStatus(c.cfg.envelope, f), true)
+	_, _ = c.writeReply(reply, f, nil, faultStatus(c.cfg.envelope, f), true)
 }

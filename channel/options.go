@@ -143,8 +143,10 @@ func (t Timeouts) resolved() Timeouts {
 
 // RedirectPolicy decides whether a channel follows an HTTP redirect from
 // original (the channel's address) to next (WWSAPI's
-// WS_HTTP_REDIRECT_CALLBACK). Credentials and cookies are never carried to
-// another host.
+// WS_HTTP_REDIRECT_CALLBACK). A redirect from https to plain http is
+// never followed, whatever the policy says, and credentials and cookies
+// (Authorization, Proxy-Authorization, Cookie) are dropped when the
+// scheme, host or port changes.
 type RedirectPolicy func(original, next *url.URL) bool
 
 // FollowRedirects is a RedirectPolicy that follows every redirect (at most

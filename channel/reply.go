@@ -23,6 +23,7 @@ type serverExchange struct {
 	mu         sync.Mutex
 	received   bool
 	recvErr    error // why Receive failed, answered by Close
+	replyErr   error // why a reply could not be written, answered by Close
 	replied    bool
 	wsa        bool // the request carried WS-Addressing headers
 	action     string
@@ -129,6 +130,11 @@ func (c *Channel) Receive(ctx context.Context, msg *message.Message, out any) er
 	}
 	s.received = true
 	s.mu.Unlock()
+	if ctx.Done() != nil {
+		// A blocked read ends when ctx does (the read deadline moves to now).
+		stop := context.AfterFunc(ctx, func() { _ = s.rc.SetReadDeadline(time.Now()) })
+		defer stop()
+	}
 	err = c.receive(ctx, msg, out)
 	if err != nil {
 		s.mu.Lock()
@@ -166,8 +172,10 @@ func (c *Channel) receive(ctx context.Context, msg *message.Message, out any) er
 	}
 	body := &serverBody{r: s.r.Body, ctx: ctx}
 	var rd *xmlio.Reader
+	var start *startLimit
 	if streamed {
-		rd = xmlio.NewStreamReader(body, c.cfg.readerFor(limit))
+		start = newStartLimit(body, c.cfg.maxStreamedStart)
+		rd = xmlio.NewStreamReader(start, c.cfg.readerFor(limit))
 	} else {
 		bufp := recvBufferPool.Get().(*[]byte)
 		defer func() {
@@ -189,6 +197,9 @@ func (c *Channel) receive(ctx context.Context, msg *message.Message, out any) er
 	}
 	if err := msg.ReadStart(rd); err != nil {
 		return renameQuota(err, quota)
+	}
+	if start != nil {
+		start.done = true
 	}
 	if streamed && rd.Offset() > c.cfg.maxStreamedStart {
 		return errors.Quotaf("MaxStreamedStartSize",
@@ -280,17 +291,34 @@ func (c *Channel) sendReply(ctx context.Context, reply *message.Message, body an
 	}
 	s.replied = true
 	s.mu.Unlock()
-	err = c.writeReply(reply, body, request, status, isFault)
-	c.end(id, err != nil && errors.CodeOf(err) != errors.InvalidArgument && errors.CodeOf(err) != errors.InvalidOperation)
+	if ctx.Done() != nil {
+		// A blocked write ends when ctx does (the write deadline moves to now).
+		stop := context.AfterFunc(ctx, func() { _ = s.rc.SetWriteDeadline(time.Now()) })
+		defer stop()
+	}
+	wrote, err := c.writeReply(reply, body, request, status, isFault)
+	if err != nil && !wrote {
+		// Nothing reached the client: the caller may still send a fault,
+		// and Close answers with one if it does not.
+		s.mu.Lock()
+		s.replied = false
+		s.replyErr = err
+		s.mu.Unlock()
+	}
+	if err != nil && wrote && ctx.Err() != nil {
+		err = contextError(ctx, "reply")
+	}
+	c.end(id, err != nil && wrote)
 	return withOp(err, "reply "+c.addrStr)
 }
 
-func (c *Channel) writeReply(reply *message.Message, body any, request *message.Message, status int, isFault bool) error {
+// writeReply writes the reply; wrote says whether anything reached the
+// response (after which no other answer is possible).
+func (c *Channel) writeReply(reply *message.Message, body any, request *message.Message, status int, isFault bool) (wrote bool, err error) {
 	s := c.srv
 	if reply == nil || reply.EnvelopeVersion() != c.cfg.envelope ||
 		(reply.AddressingVersion() != c.cfg.addressing && reply.AddressingVersion() != message.AddressingTransport) {
-		s.replied = false
-		return errors.Errorf(errors.InvalidArgument, "the reply message must be in the request's versions; create it with NewReplyMessage")
+		return false, errors.Errorf(errors.InvalidArgument, "the reply message must be in the request's versions; create it with NewReplyMessage")
 	}
 	switch reply.State() {
 	case message.Empty:
@@ -304,13 +332,11 @@ func (c *Channel) writeReply(reply *message.Message, body any, request *message.
 			kind = message.Blank
 		}
 		if err := reply.Initialize(kind, src); err != nil {
-			s.replied = false
-			return err
+			return false, err
 		}
 	case message.Initialized:
 	default:
-		s.replied = false
-		return errors.Errorf(errors.InvalidOperation, "the reply message must be Empty or Initialized (it is %v)", reply.State())
+		return false, errors.Errorf(errors.InvalidOperation, "the reply message must be Empty or Initialized (it is %v)", reply.State())
 	}
 	if _, ok := reply.Action(); !ok && isFault {
 		// WS-Addressing requires an Action on every message; faults have
@@ -347,12 +373,11 @@ func (c *Channel) writeReply(reply *message.Message, body any, request *message.
 		if err != nil {
 			c.srv.abort() // the client must not take a partial envelope for a reply
 		}
-		return err
+		return true, err
 	}
 	sb, err := encodeBuffered(reply, body, c.cfg.maxBuffered)
 	if err != nil {
-		s.replied = false // nothing was written: the caller may still send a fault
-		return err
+		return false, err // nothing was written: the caller may still send a fault
 	}
 	if reply.IsFault() && status == http.StatusOK {
 		status = http.StatusInternalServerError
@@ -360,9 +385,9 @@ func (c *Channel) writeReply(reply *message.Message, body any, request *message.
 	h["Content-Length"] = []string{strconv.Itoa(len(sb.bytes()))}
 	s.w.WriteHeader(status)
 	if _, err := s.w.Write(sb.bytes()); err != nil {
-		return errors.Errorf(errors.EndpointDisconnected, "the client went away while the reply was written: %w", err)
+		return true, errors.Errorf(errors.EndpointDisconnected, "the client went away while the reply was written: %w", err)
 	}
-	return nil
+	return true, nil
 }
 
 // serverBody turns request body errors into coded errors.

@@ -77,6 +77,7 @@ type exchange struct {
 
 	trace httptrace.ClientTrace
 	send  *sendBuffer
+	start *startLimit // bounds a streamed reply's start
 }
 
 func newExchange(c *Channel, ctx, caller context.Context, cancel context.CancelCauseFunc) *exchange {

@@ -437,3 +437,29 @@ func TestMaxConnsPerHostBoundsConnections(t *testing.T) {
 		t.Errorf("%d connections for 6 concurrent calls with MaxConnsPerHost 2, want 2", n)
 	}
 }
+
+func TestStreamedStartSizeBoundsHeaders(t *testing.T) {
+	// A reply whose header block never ends: the streamed reader must stop
+	// near MaxStreamedStartSize, not at MaxStreamedMessageSize.
+	var sent atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/soap+xml")
+		_, _ = io.WriteString(w, `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header>`)
+		hdr := `<h:Pad xmlns:h="urn:pad">` + strings.Repeat("x", 1000) + `</h:Pad>`
+		for i := 0; i < 4000 && r.Context().Err() == nil; i++ { // up to 4 MB
+			n, err := io.WriteString(w, hdr)
+			sent.Add(int64(n))
+			if err != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	_, err := call(t, srv.URL, channel.WithTransferMode(channel.StreamedInput),
+		channel.WithAddressing(message.AddressingTransport),
+		channel.WithMessageOptions(&message.Options{MaxProcessedHeaders: 10000}))
+	var e *errors.Error
+	if !errors.As(err, &e) || e.Code != errors.QuotaExceeded || e.Quota != "MaxStreamedStartSize" {
+		t.Fatalf("endless headers: %v", err)
+	}
+}

@@ -20,9 +20,10 @@ type Client struct {
 	address string
 	opts    []channel.Option
 
-	mu     sync.Mutex
-	ch     *channel.Channel
-	closed bool
+	mu      sync.Mutex
+	ch      *channel.Channel
+	closed  bool
+	closing sync.WaitGroup // background Closes of replaced channels
 
 	msgs sync.Pool // *message.Message of the channel's versions, Empty
 }
@@ -78,8 +79,16 @@ func (c *Client) channel(ctx context.Context) (*channel.Channel, error) {
 		return nil, err
 	}
 	c.ch = fresh
+	// The faulted channel is closed in the background: its Close waits
+	// for the calls still running on it (bounded by its Close timeout),
+	// which this call must neither wait for nor abort. Client.Close waits
+	// for it.
+	c.closing.Add(1)
 	c.mu.Unlock()
-	_ = ch.Close(ctx) // the faulted one: waits for its last exchanges, bounded by its Close timeout
+	go func() {
+		defer c.closing.Done()
+		_ = ch.Close(context.Background())
+	}()
 	return fresh, nil
 }
 
@@ -94,7 +103,9 @@ func (c *Client) Close(ctx context.Context) error {
 	c.closed = true
 	ch := c.ch
 	c.mu.Unlock()
-	return ch.Close(ctx)
+	err := ch.Close(ctx)
+	c.closing.Wait()
+	return err
 }
 
 // Abort aborts every call in progress and closes the client.
@@ -105,6 +116,7 @@ func (c *Client) Abort() {
 	c.mu.Unlock()
 	ch.Abort()
 	_ = ch.Close(context.Background())
+	c.closing.Wait()
 }
 
 func (c *Client) message(ch *channel.Channel) (*message.Message, error) {

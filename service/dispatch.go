@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/xml"
+	"runtime/debug"
 
 	"github.com/beevik/etree"
 
@@ -60,9 +61,9 @@ func (h *Host) serve(ctx context.Context, ch *channel.Channel) {
 	var out any
 	switch {
 	case op != nil:
-		out, err = op.call(ctx, in)
+		out, err = h.invoke(ctx, func() (any, error) { return op.call(ctx, in) })
 	case h.fallback != nil:
-		out, err = h.fallback(ctx, req, body)
+		out, err = h.invoke(ctx, func() (any, error) { return h.fallback(ctx, req, body) })
 	default:
 		action, _ := req.Action()
 		h.actionNotSupported(ctx, ch, req, action, bodyName)
@@ -91,7 +92,25 @@ func (h *Host) serve(ctx context.Context, ch *channel.Channel) {
 	}
 	if err := ch.SendReply(ctx, reply, out, req); err != nil {
 		h.log.ErrorContext(ctx, "wsgo service: send reply", "err", err)
+		if ch.State() == channel.Open {
+			// Nothing was sent (the reply is over the quota, or cannot be
+			// serialized): answer with a fault instead.
+			h.replyFault(ctx, ch, req, oc, err, message.FaultReceiver)
+		}
 	}
+}
+
+// invoke runs an operation, turning a panic into an error (logged with
+// its stack) so that the client gets a Receiver fault rather than a reset
+// connection.
+func (h *Host) invoke(ctx context.Context, fn func() (any, error)) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.log.ErrorContext(ctx, "wsgo service: operation panicked", "panic", p, "stack", string(debug.Stack()))
+			out, err = nil, errors.Errorf(errors.Other, "the operation panicked: %v", p)
+		}
+	}()
+	return fn()
 }
 
 // lookup finds the operation of a request: by its action, or, when it

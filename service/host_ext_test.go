@@ -267,3 +267,25 @@ func TestHostFaultReplyCarriesFaultAction(t *testing.T) {
 		t.Fatalf("fault reply Action %q RelatesTo %q (request %q)", action, relates, id)
 	}
 }
+
+func TestHostRecoversPanickingOperation(t *testing.T) {
+	h := service.NewHost(service.WithLogger(quiet))
+	service.Handle(h, addAction, func(ctx context.Context, in *calc.Add) (*calc.AddResponse, error) {
+		if in.A > 0 {
+			panic("internal invariant broken")
+		}
+		return &calc.AddResponse{}, nil
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c := client(t, srv.URL, channel.WithEnvelope(message.SOAP11), channel.WithAddressing(message.AddressingTransport))
+	_, err := service.Call[calc.AddResponse](context.Background(), c, addAction, &calc.Add{A: 1, B: 2})
+	var e *wserrors.Error
+	if !errors.As(err, &e) || e.Fault == nil || e.Fault.Code.Value.Local != "Server" || strings.Contains(err.Error(), "invariant") {
+		t.Fatalf("panicking operation: %v", err)
+	}
+	// The host keeps serving.
+	if _, err := service.Call[calc.AddResponse](context.Background(), c, addAction, &calc.Add{A: 1, B: 2}); err == nil {
+		t.Fatal("second call: want the same fault")
+	}
+}
