@@ -1,5 +1,9 @@
 package xmlio
 
+import (
+	"math/bits"
+)
+
 // Escaping of character data and attribute values.
 //
 // Text escapes & < > and CR (as &#xD;, so a reader's end-of-line
@@ -10,8 +14,9 @@ package xmlio
 // C0 controls except tab, LF and CR, and U+FFFE, U+FFFF (surrogates are
 // invalid UTF-8 already).
 //
-// The scan uses a 256-entry class table; runs of bytes that need nothing are
-// copied with one append.
+// The scan tests eight bytes at a time for the few bytes that may need
+// attention (swarSkip), classifies those with a 256-entry class table, and
+// copies the runs in between with one append.
 
 // Byte classes of the escape tables.
 const (
@@ -42,47 +47,125 @@ func escBuildTables() (text, attr [256]uint8) {
 	return text, attr
 }
 
-// escReplacement returns the reference written for a byte of class
-// escReplace.
-func escReplacement(c byte) string {
-	switch c {
-	case '&':
-		return "&amp;"
-	case '<':
-		return "&lt;"
-	case '>':
-		return "&gt;"
-	case '"':
-		return "&quot;"
-	case '\t':
-		return "&#x9;"
-	case '\n':
-		return "&#xA;"
-	default: // '\r'
-		return "&#xD;"
-	}
+// escRefs holds the reference written for each byte of class escReplace.
+var escRefs = [256]string{
+	'&':  "&amp;",
+	'<':  "&lt;",
+	'>':  "&gt;",
+	'"':  "&quot;",
+	'\t': "&#x9;",
+	'\n': "&#xA;",
+	'\r': "&#xD;",
 }
 
-// escAppend appends s to dst escaped by table. It returns the extended dst
-// and -1, or, when s holds something XML cannot carry, dst extended by the
-// escaped part before it and the byte offset of the offending character.
+// Word-at-a-time scanning. The escape tables and the reader's text
+// decoding stop on few bytes: C0 controls, bytes from 0x80 on, and two or
+// three ASCII punctuation characters. swarSkip tests eight bytes at once
+// for those and leaves the exact classification to the byte tables, so a
+// false stop (tab or LF, which are below 0x20 but need nothing) only costs
+// one table lookup.
+const (
+	swarOnes  = 0x0101010101010101
+	swarHighs = 0x8080808080808080
+)
+
+// swarStops describes the bytes a word scan stops on besides C0 controls and
+// bytes from 0x80 on: any byte c with c|orA == eqA, or c == eqB, each
+// comparand repeated in all eight bytes of its word.
+type swarStops struct {
+	orA, eqA, eqB uint64
+}
+
+// swarByte repeats c in each byte of a word.
+func swarByte(c byte) uint64 { return swarOnes * uint64(c) }
+
+var (
+	// swarText stops on < > (which differ only in bit 1) and &.
+	swarText = swarStops{orA: swarByte(0x02), eqA: swarByte('>'), eqB: swarByte('&')}
+	// swarAttr stops on & " (which differ only in bit 2) and <.
+	swarAttr = swarStops{orA: swarByte(0x04), eqA: swarByte('&'), eqB: swarByte('<')}
+	// swarDecode stops on & and ] (the reader's text; CR is a C0 control).
+	swarDecode = swarStops{orA: 0, eqA: swarByte('&'), eqB: swarByte(']')}
+)
+
+// swarZeros returns a word whose lowest set high bit, if any, is that of
+// the lowest zero byte of y (higher ones may be set spuriously by borrows);
+// it has no high bit set exactly when y has no zero byte.
+func swarZeros(y uint64) uint64 { return (y - swarOnes) &^ y }
+
+// swarSkip returns the offset of the first byte at or after i in s that is
+// a C0 control, 0x80 or above, or one of the bytes st describes; len(s)
+// when there is none. Callers classify the byte found with their own table:
+// it may be a false stop (tab, LF) that needs nothing.
+func swarSkip[S ~string | ~[]byte](s S, i int, st *swarStops) int {
+	t := s[i:]
+	orA, eqA, eqB := st.orA, st.eqA, st.eqB
+	for len(t) >= 8 {
+		w := t[:8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if m := swarMatch(x, orA, eqA, eqB); m != 0 {
+			return len(s) - len(t) + bits.TrailingZeros64(m)>>3
+		}
+		t = t[8:]
+	}
+	if len(t) == 0 {
+		return len(s)
+	}
+	// Fewer than eight bytes left: pad the word with 'A', which stops
+	// nothing.
+	x := swarByte('A') << (8 * uint(len(t)))
+	for k := range len(t) {
+		x |= uint64(t[k]) << (8 * uint(k))
+	}
+	if m := swarMatch(x, orA, eqA, eqB); m != 0 {
+		return len(s) - len(t) + bits.TrailingZeros64(m)>>3
+	}
+	return len(s)
+}
+
+// swarMatch returns a word whose lowest set bit, if any, is the high bit of
+// the first byte of x that swarSkip stops on, and zero when there is none.
+func swarMatch(x, orA, eqA, eqB uint64) uint64 {
+	return (x | swarZeros((x|orA)^eqA) | swarZeros(x^eqB) | (x-swarByte(0x20))&^x) & swarHighs
+}
+
+// escStops returns the word-scan stops of an escape table: every byte the
+// table does not class escCopy is among them.
+func escStops(table *[256]uint8) *swarStops {
+	if table == &escAttrTable {
+		return &swarAttr
+	}
+	return &swarText
+}
+
+// escAppend appends s to dst escaped by table (escTextTable or
+// escAttrTable). It returns the extended dst and -1, or, when s holds
+// something XML cannot carry, dst extended by the escaped part before it and
+// the byte offset of the offending character.
 func escAppend[S ~string | ~[]byte](dst []byte, s S, table *[256]uint8) ([]byte, int) {
+	st := escStops(table)
 	start := 0
-	for i := 0; i < len(s); {
-		switch table[s[i]] {
+	for i := 0; ; {
+		if i = swarSkip(s, i, st); i >= len(s) {
+			break
+		}
+		switch c := s[i]; table[c] {
 		case escCopy:
 			i++
+		case escReplace:
+			// Exactly the reference's bytes: dst's spare capacity past the
+			// new length may belong to the caller (AppendEscapedText).
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, escRefs[c]...)
+			i++
+			start = i
 		case escMulti:
 			n := escCharLen(s, i)
 			if n == 0 {
 				return append(dst, s[start:i]...), i
 			}
 			i += n
-		case escReplace:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, escReplacement(s[i])...)
-			i++
-			start = i
 		default:
 			return append(dst, s[start:i]...), i
 		}
@@ -91,9 +174,14 @@ func escAppend[S ~string | ~[]byte](dst []byte, s S, table *[256]uint8) ([]byte,
 }
 
 // escScan reports the offset of the first character in s that XML cannot
-// carry, or -1, and whether anything in s needs escaping by table.
+// carry, or -1, and whether anything in s needs escaping by table
+// (escTextTable or escAttrTable).
 func escScan[S ~string | ~[]byte](s S, table *[256]uint8) (bad int, needsEscape bool) {
-	for i := 0; i < len(s); {
+	st := escStops(table)
+	for i := 0; ; {
+		if i = swarSkip(s, i, st); i >= len(s) {
+			break
+		}
 		switch table[s[i]] {
 		case escCopy:
 			i++

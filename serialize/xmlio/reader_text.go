@@ -55,30 +55,34 @@ func (r *Reader) readText() (Kind, *errors.Error) {
 // decodeText validates the text run s (at buffer position at) and returns
 // its value: s itself when it has no reference and no CR, otherwise a copy
 // in r.scratch with references expanded and line ends normalized.
+//
+// swarSkip finds the bytes that may need attention eight at a time; the
+// runs between them are copied with one append.
 func (r *Reader) decodeText(s []byte, at int) ([]byte, *errors.Error) {
-	i := 0
-	for i < len(s) && charClass[s[i]]&cTextStop == 0 {
-		i++
-	}
-	if i == len(s) {
-		return s[:i:i], nil
-	}
 	out := r.scratch
 	mark := len(out)
 	run := 0
 	copied := false
-	for i < len(s) {
+	for i := 0; ; {
+		if i = swarSkip(s, i, &swarDecode); i >= len(s) {
+			break
+		}
 		c := s[i]
 		if charClass[c]&cTextStop == 0 {
-			i++
+			i++ // tab or LF
 			continue
 		}
 		switch {
 		case c == '&':
 			out = append(out, s[run:i]...)
-			var err *errors.Error
-			if out, i, err = r.appendRef(out, s, i, at, false); err != nil {
-				return nil, err
+			if e, n := predefinedEntity(s[i+1:]); n > 0 {
+				out = append(out, e)
+				i += n + 1
+			} else {
+				var err *errors.Error
+				if out, i, err = r.appendRef(out, s, i, at, false); err != nil {
+					return nil, err
+				}
 			}
 			run, copied = i, true
 		case c == '\r':
@@ -110,6 +114,37 @@ func (r *Reader) decodeText(s []byte, at int) ([]byte, *errors.Error) {
 	out = append(out, s[run:]...)
 	r.scratch = out
 	return out[mark:len(out):len(out)], nil
+}
+
+// predefinedEntity matches one of the five predefined entity references
+// (lt, gt, amp, apos, quot and the ';') at the start of s, the bytes after
+// an '&'. It returns the character and the length matched, or 0, 0 when s
+// starts with anything else, which appendRef then parses or reports.
+func predefinedEntity(s []byte) (byte, int) {
+	if len(s) < 3 {
+		return 0, 0
+	}
+	switch s[0] {
+	case 'l', 'g':
+		if s[1] == 't' && s[2] == ';' {
+			if s[0] == 'l' {
+				return '<', 3
+			}
+			return '>', 3
+		}
+	case 'a':
+		if len(s) >= 4 && s[3] == ';' && s[1] == 'm' && s[2] == 'p' {
+			return '&', 4
+		}
+		if len(s) >= 5 && s[4] == ';' && s[1] == 'p' && s[2] == 'o' && s[3] == 's' {
+			return '\'', 5
+		}
+	case 'q':
+		if len(s) >= 5 && s[4] == ';' && s[1] == 'u' && s[2] == 'o' && s[3] == 't' {
+			return '"', 5
+		}
+	}
+	return 0, 0
 }
 
 // checkChars validates the content of a comment or CDATA section (s, at
@@ -178,6 +213,9 @@ func (r *Reader) checkRune(s []byte, at, runOffAt int, what string) (int, *error
 // set, reaching the end of s is a run-off (attribute values); otherwise s
 // is a complete text run and a reference cut by its end is malformed.
 func (r *Reader) appendRef(out, s []byte, i, at int, runOffAtEnd bool) ([]byte, int, *errors.Error) {
+	if e, n := predefinedEntity(s[i+1:]); n > 0 {
+		return append(out, e), i + n + 1, nil
+	}
 	j := i + 1
 	if j < len(s) && s[j] == '#' {
 		j++
