@@ -29,6 +29,7 @@ type StatusError struct {
 	RetryAfter time.Duration
 }
 
+// Error returns "HTTP " and the status, such as "HTTP 503 Service Unavailable".
 func (e *StatusError) Error() string { return "HTTP " + e.Status }
 
 // RetryAfter returns the delay a service asked for with Retry-After (HTTP
