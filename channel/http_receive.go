@@ -28,7 +28,8 @@ func (x *exchange) receive(resp *http.Response, requestID string, reply *message
 	if err != nil {
 		return err
 	}
-	body = &netReader{r: body, x: x}
+	x.net = netReader{r: body, x: x}
+	body = &x.net
 	status := resp.StatusCode
 
 	switch {

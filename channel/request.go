@@ -78,6 +78,7 @@ type exchange struct {
 	trace httptrace.ClientTrace
 	send  *sendBuffer
 	start *startLimit // bounds a streamed reply's start
+	net   netReader   // the response body with coded errors
 }
 
 func newExchange(c *Channel, ctx, caller context.Context, cancel context.CancelCauseFunc) *exchange {
@@ -273,11 +274,20 @@ func (x *exchange) newHTTPRequest(req *message.Message, body any) (*http.Request
 		ctx = httptrace.WithClientTrace(ctx, t.HTTP)
 	}
 	action, _ := req.Action()
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.addrStr, http.NoBody)
-	if err != nil {
-		return nil, errors.Errorf(errors.InvalidEndpointURL, "address %q: %v", c.addrStr, err)
-	}
-	h := hreq.Header
+	// Built from the parsed address rather than with
+	// http.NewRequestWithContext, which would parse it again per call.
+	u := *c.address
+	h := make(http.Header, 8)
+	hreq := (&http.Request{
+		Method:     http.MethodPost,
+		URL:        &u,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     h,
+		Body:       http.NoBody,
+		Host:       u.Host,
+	}).WithContext(ctx)
 	for k, v := range c.cfg.header {
 		h[k] = append([]string(nil), v...)
 	}
