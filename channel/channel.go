@@ -144,11 +144,12 @@ func (c *Channel) Open(ctx context.Context, address string) error {
 		return errors.Errorf(errors.InvalidOperation, "Open is for Request channels; a Reply channel is opened by its listener")
 	}
 	c.mu.Lock()
-	if c.state != Created {
+	t := &transitions[opOpen]
+	if !t.from.has(c.state) {
 		defer c.mu.Unlock()
 		return stateError(opOpen, c.state)
 	}
-	c.state = Opening
+	c.state = t.during
 	c.mu.Unlock()
 
 	u, err := parseAddress(address)
@@ -158,14 +159,14 @@ func (c *Channel) Open(ctx context.Context, address string) error {
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.state != Opening { // aborted meanwhile
+	if c.state != t.during { // aborted meanwhile
 		return errors.Errorf(errors.OperationAborted, "open %s: the channel was aborted", address)
 	}
 	if err != nil {
-		c.state = Created
+		c.state = Created // nothing was opened: the channel can be opened again
 		return err
 	}
-	c.address, c.addrStr, c.state = u, address, Open
+	c.address, c.addrStr, c.state = u, address, t.done
 	return nil
 }
 
@@ -196,7 +197,7 @@ func parseAddress(address string) (*url.URL, error) {
 func (c *Channel) begin(ctx context.Context) (context.Context, uint64, context.CancelCauseFunc, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.state != Open {
+	if !transitions[opIO].from.has(c.state) {
 		return nil, 0, nil, stateError(opIO, c.state)
 	}
 	c.pending++
@@ -219,7 +220,7 @@ func (c *Channel) end(id uint64, broke bool) {
 		delete(c.running, id)
 	}
 	if broke && c.state == Open {
-		c.state = Faulted
+		c.state = transitions[opIO].failure
 	}
 	c.pending--
 	if c.pending == 0 && c.idle != nil {
@@ -262,11 +263,12 @@ func (c *Channel) idleLocked() chan struct{} {
 // abort pending exchanges (or was aborted itself while waiting).
 func (c *Channel) Close(ctx context.Context) error {
 	c.mu.Lock()
-	if c.state != Open && c.state != Faulted {
+	t := &transitions[opClose]
+	if !t.from.has(c.state) {
 		defer c.mu.Unlock()
 		return stateError(opClose, c.state)
 	}
-	c.state = Closing
+	c.state = t.during
 	var idle chan struct{}
 	if c.pending > 0 {
 		idle = c.idleLocked()
@@ -313,7 +315,7 @@ func (c *Channel) Close(ctx context.Context) error {
 		c.finishServer()
 	}
 	c.mu.Lock()
-	c.state = Closed
+	c.state = t.done // Closed even when the close was not graceful
 	c.mu.Unlock()
 	return err
 }
@@ -348,7 +350,7 @@ func (c *Channel) Reset() error {
 		}
 		return stateError(opReset, c.state)
 	}
-	c.state = Created
+	c.state = transitions[opReset].done
 	c.address, c.addrStr = nil, ""
 	c.cancel(nil)
 	c.abort, c.cancel = context.WithCancelCause(context.Background())

@@ -63,10 +63,11 @@ func newReplyChannel(cfg *settings, w http.ResponseWriter, r *http.Request) *Cha
 func (c *Channel) accept() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.state != Created {
+	t := &transitions[opAccept]
+	if !t.from.has(c.state) {
 		return stateError(opAccept, c.state)
 	}
-	c.state = Open
+	c.state = t.done // Accepting is instantaneous: the request has already arrived
 	return nil
 }
 

@@ -67,7 +67,7 @@ type transition struct {
 	from    stateSet // states the operation is allowed in
 	during  State    // state while the operation runs (the same as done for opIO)
 	done    State    // state after success
-	failure State    // state after a failure that breaks the channel
+	failure State    // state after a failure that breaks the channel (opIO; Close ends Closed either way)
 }
 
 // transitions is the channel's lifecycle as data. Abort is not in the
