@@ -34,6 +34,12 @@ var (
 	hdrAcceptEncd = []string{"gzip, deflate"}
 )
 
+// soapActionKey is the SOAPAction header spelled as SOAP 1.1 §6.1.1 spells
+// it (net/http would canonicalize it to "Soapaction"): header names are
+// case-insensitive, but not every SOAP server has read that part of the
+// HTTP specification.
+const soapActionKey = "SOAPAction"
+
 // actionHeaders caches the header value of the last action used, since a
 // channel usually sends the same few actions over and over.
 type actionHeaders struct {
@@ -53,10 +59,10 @@ func (a *actionHeaders) set(h http.Header, env message.EnvelopeVersion, action s
 	case message.SOAP11:
 		h["Content-Type"] = hdrSOAP11
 		if action == "" {
-			h["Soapaction"] = hdrNoAction
+			h[soapActionKey] = hdrNoAction
 			return
 		}
-		h["Soapaction"] = a.value(env, action)
+		h[soapActionKey] = a.value(env, action)
 	case message.SOAP12:
 		if action == "" {
 			h["Content-Type"] = hdrSOAP12
@@ -94,7 +100,11 @@ func escapeQuoted(s string) string {
 // send any SOAPAction or Content-Type it likes).
 func applyMappedHeaders(h http.Header, m *message.Message) {
 	for _, name := range m.MappedHeaderNames() {
-		h[http.CanonicalHeaderKey(name)] = append([]string(nil), m.MappedHeaders(name)...)
+		key := http.CanonicalHeaderKey(name)
+		if key == "Soapaction" {
+			key = soapActionKey // replace the binding's own, not add a second
+		}
+		h[key] = append([]string(nil), m.MappedHeaders(name)...)
 	}
 }
 

@@ -355,7 +355,7 @@ func (c *Channel) writeReply(reply *message.Message, body any, request *message.
 	}
 	action, _ := reply.Action()
 	c.actions.set(h, c.cfg.envelope, action)
-	delete(h, "Soapaction") // a request header only
+	delete(h, soapActionKey) // a request header only
 	applyMappedHeaders(h, reply)
 	if d := c.cfg.timeouts.Send; d > 0 {
 		_ = s.rc.SetWriteDeadline(time.Now().Add(d))

@@ -463,3 +463,60 @@ func TestStreamedStartSizeBoundsHeaders(t *testing.T) {
 		t.Fatalf("endless headers: %v", err)
 	}
 }
+
+func TestSOAPActionSpellingAndOverride(t *testing.T) {
+	var raw []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw = nil
+		for k, v := range r.Header {
+			if strings.EqualFold(k, "SOAPAction") {
+				raw = append(raw, v...)
+			}
+		}
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	// The wire spelling: read the raw request line by line.
+	var wire string
+	spy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spy.Close()
+	go func() {
+		c, err := spy.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 4096)
+		n, _ := c.Read(buf)
+		wire = string(buf[:n])
+		_, _ = io.WriteString(c, "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+	}()
+	ctx := context.Background()
+	send := func(url string, override bool) error {
+		ch, _ := channel.New(channel.Request, channel.WithEnvelope(message.SOAP11), channel.WithAddressing(message.AddressingTransport))
+		_ = ch.Open(ctx, url)
+		defer ch.Close(ctx)
+		m, _ := ch.NewMessage()
+		_ = m.Initialize(message.Request, nil)
+		_ = m.SetAction("urn:a")
+		if override {
+			_ = m.AddMappedHeader("soapaction", `"urn:b"`)
+		}
+		return ch.Send(ctx, m, &Add{A: 1})
+	}
+	if err := send("http://"+spy.Addr().String()+"/", false); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(wire, "\r\nSOAPAction: \"urn:a\"\r\n") {
+		t.Fatalf("SOAPAction not spelled as in SOAP 1.1:\n%s", wire)
+	}
+	if err := send(srv.URL, true); err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) != 1 || raw[0] != `"urn:b"` {
+		t.Fatalf("overridden SOAPAction arrived as %q, want one \"urn:b\"", raw)
+	}
+}

@@ -269,7 +269,7 @@ func TestVerboseMasksSecrets(t *testing.T) {
 	r.want(t, exitOK)
 	for _, s := range []string{
 		"> POST /calc HTTP/1.1", "> Authorization: Basic ***", "> Cookie: ***",
-		"> Soapaction: \"" + addAction + "\"", addBody,
+		"> SOAPAction: \"" + addAction + "\"", addBody,
 		"< HTTP/1.1 200 OK", "< Content-Type: text/xml", "<result>5</result>",
 	} {
 		if !strings.Contains(r.stderr, s) {
