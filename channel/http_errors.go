@@ -176,6 +176,9 @@ type netReader struct {
 
 func (n *netReader) Read(p []byte) (int, error) {
 	k, err := n.r.Read(p)
+	if pc := n.x.progress; pc != nil && (k > 0 || err == io.EOF) {
+		pc.addReceived(k, err == io.EOF)
+	}
 	if err != nil && err != io.EOF {
 		err = n.x.transportError(err)
 		if e, ok := err.(*errors.Error); ok && (e.Code == errors.EndpointDisconnected || e.Code == errors.OperationTimedOut) {

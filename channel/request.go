@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
@@ -79,6 +80,8 @@ type exchange struct {
 	send  *sendBuffer
 	start *startLimit // bounds a streamed reply's start
 	net   netReader   // the response body with coded errors
+
+	progress *progressCounter // for Trace.Progress, or nil
 }
 
 func newExchange(c *Channel, ctx, caller context.Context, cancel context.CancelCauseFunc) *exchange {
@@ -310,6 +313,19 @@ func (x *exchange) newHTTPRequest(req *message.Message, body any) (*http.Request
 		envelope = sb.bytes()
 		hreq.Body, hreq.GetBody = sb.body(), sb.getBody
 		hreq.ContentLength = int64(len(envelope))
+	}
+	if t := c.cfg.trace; t != nil && t.Progress != nil {
+		x.progress = &progressCounter{fn: t.Progress}
+		hreq.Body = &countingBody{r: hreq.Body, p: x.progress}
+		if get := hreq.GetBody; get != nil {
+			hreq.GetBody = func() (io.ReadCloser, error) {
+				b, err := get()
+				if err != nil {
+					return nil, err
+				}
+				return &countingBody{r: b, p: x.progress}, nil
+			}
+		}
 	}
 	if t := c.cfg.trace; t != nil && t.Request != nil {
 		t.Request(hreq, envelope)

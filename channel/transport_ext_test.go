@@ -3,6 +3,7 @@ package channel_test
 import (
 	"compress/gzip"
 	"context"
+	"encoding/xml"
 	"io"
 	"net"
 	"net/http"
@@ -518,5 +519,51 @@ func TestSOAPActionSpellingAndOverride(t *testing.T) {
 	}
 	if len(raw) != 1 || raw[0] != `"urn:b"` {
 		t.Fatalf("overridden SOAPAction arrived as %q, want one \"urn:b\"", raw)
+	}
+}
+
+func TestTraceProgress(t *testing.T) {
+	const big = 300 << 10
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = io.WriteString(w, `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><EchoResponse xmlns="urn:e"><text>`+
+			strings.Repeat("r", big)+`</text></EchoResponse></s:Body></s:Envelope>`)
+	}))
+	defer srv.Close()
+	type Echo struct {
+		XMLName xml.Name `xml:"urn:e Echo"`
+		Text    string   `xml:"text"`
+	}
+	var mu sync.Mutex
+	var calls int
+	var lastSent, lastRecv int64
+	var reqLen int64
+	tr := &channel.Trace{
+		Request: func(r *http.Request, _ []byte) { reqLen = r.ContentLength },
+		Progress: func(sent, received int64) {
+			mu.Lock()
+			defer mu.Unlock()
+			calls++
+			if sent < lastSent || received < lastRecv {
+				t.Errorf("progress went backwards: %d/%d after %d/%d", sent, received, lastSent, lastRecv)
+			}
+			lastSent, lastRecv = sent, received
+		},
+	}
+	ctx := context.Background()
+	ch, _ := channel.New(channel.Request, channel.WithEnvelope(message.SOAP11), channel.WithAddressing(message.AddressingTransport),
+		channel.WithMaxBufferedMessageSize(1<<20), channel.WithTrace(tr))
+	_ = ch.Open(ctx, srv.URL)
+	defer ch.Close(ctx)
+	req, _ := ch.NewMessage()
+	reply, _ := ch.NewMessage()
+	if err := ch.Request(ctx, req, &Echo{Text: strings.Repeat("q", big)}, reply, nil); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if lastSent != reqLen || lastRecv < big || calls < 8 {
+		t.Fatalf("progress: %d calls, last %d sent (request %d), %d received (reply > %d)", calls, lastSent, reqLen, lastRecv, big)
 	}
 }

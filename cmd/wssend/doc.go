@@ -21,6 +21,10 @@
 // role, node and detail are shown on stderr. Every other failure is one
 // line on stderr naming the wsgo error code.
 //
+// When stderr is a terminal (and -v is not given), a request or reply of 4
+// MiB or more shows a progress line on stderr: the phase, the bytes moved
+// so far and of how many, and the time spent.
+//
 // Flags (they may come before or after URL):
 //
 //	-action URI        the operation's action: SOAPAction in SOAP 1.1, the

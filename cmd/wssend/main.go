@@ -246,23 +246,27 @@ func newRequest(ch *channel.Channel, o *options, action string, bindingHeaders [
 // trace returns the channel hooks that record the reply and feed -v and
 // the progress line.
 func (x *exchange) trace() *channel.Trace {
+	tr := x.hooks()
+	if x.progress != nil {
+		tr.Progress = x.progress.bytes // only on a terminal: counting costs a write syscall per request
+	}
+	return tr
+}
+
+func (x *exchange) hooks() *channel.Trace {
 	return &channel.Trace{
 		Request: func(req *http.Request, envelope []byte) {
 			if x.tracer != nil {
 				x.tracer.request(req, envelope)
 			}
-			x.progress.set("sending "+mib(req.ContentLength), req.ContentLength >= progressThreshold)
+			x.progress.set("sending", req.ContentLength >= progressThreshold, true, req.ContentLength)
 		},
 		Response: func(resp *http.Response) {
 			x.status = resp.Status
 			if x.tracer != nil {
 				x.tracer.response(resp)
 			}
-			what := "receiving the reply"
-			if resp.ContentLength >= 0 {
-				what = "receiving " + mib(resp.ContentLength)
-			}
-			x.progress.set(what, resp.ContentLength >= progressThreshold)
+			x.progress.set("receiving the reply", resp.ContentLength >= progressThreshold, false, resp.ContentLength)
 		},
 		ResponseBody: func(body []byte) {
 			x.reply = append(x.reply[:0], body...)
@@ -273,7 +277,7 @@ func (x *exchange) trace() *channel.Trace {
 		},
 		HTTP: &httptrace.ClientTrace{
 			WroteRequest: func(httptrace.WroteRequestInfo) {
-				x.progress.set("waiting for the reply", false)
+				x.progress.set("waiting for the reply", false, false, -1)
 			},
 		},
 	}

@@ -538,21 +538,23 @@ func TestMaskHeader(t *testing.T) {
 func TestProgressLine(t *testing.T) {
 	var buf bytes.Buffer
 	p := &progress{w: &buf}
-	p.set("sending 5.0 MiB", true)
+	p.set("sending", true, true, 5<<20)
+	p.bytes(1<<20, 0)
 	p.mu.Lock()
 	p.draw()
 	p.mu.Unlock()
 	p.finish()
 	got := buf.String()
-	if !strings.HasPrefix(got, "\r\033[Ksending 5.0 MiB… ") || !strings.HasSuffix(got, "\r\033[K") {
+	if !strings.HasPrefix(got, "\r\033[Ksending 1.0 MiB of 5.0 MiB (20%)… ") || !strings.HasSuffix(got, "\r\033[K") {
 		t.Errorf("progress wrote %q", got)
 	}
-	p.set("receiving", true) // after finish: nothing more
+	p.set("receiving", true, false, -1) // after finish: nothing more
 	if buf.String() != got {
 		t.Errorf("progress wrote after finish: %q", buf.String())
 	}
 	var nilProgress *progress
-	nilProgress.set("x", true)
+	nilProgress.set("x", true, false, -1)
+	nilProgress.bytes(1, 2)
 	nilProgress.finish()
 }
 

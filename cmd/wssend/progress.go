@@ -15,9 +15,9 @@ const progressThreshold = 4 << 20
 const progressInterval = 200 * time.Millisecond
 
 // progress shows, on one redrawn stderr line, the phase of a large
-// exchange (sending N MiB, waiting for the reply, receiving N MiB) and the
-// time spent in it. The channel's Trace reports phases, not bytes, so the
-// line says what is happening and for how long rather than a percentage.
+// exchange (sending, waiting for the reply, receiving), the bytes moved so
+// far (from channel.Trace.Progress; of the total when it is known) and the
+// time spent in the phase.
 //
 // Trace hooks may run on the HTTP transport's goroutines (WroteRequest),
 // hence the mutex.
@@ -26,6 +26,10 @@ type progress struct {
 
 	mu      sync.Mutex
 	phase   string
+	sent    int64 // bytes so far, from channel.Trace.Progress
+	recv    int64
+	total   int64 // of the current phase when known, else -1
+	sending bool
 	since   time.Time
 	running bool
 	stopped bool
@@ -36,7 +40,7 @@ type progress struct {
 
 // set enters a phase. A phase about a large message starts the display;
 // later phases keep it going. A nil progress shows nothing.
-func (p *progress) set(phase string, large bool) {
+func (p *progress) set(phase string, large bool, sending bool, total int64) {
 	if p == nil {
 		return
 	}
@@ -45,7 +49,7 @@ func (p *progress) set(phase string, large bool) {
 	if p.stopped {
 		return
 	}
-	p.phase, p.since = phase, time.Now()
+	p.phase, p.since, p.sending, p.total = phase, time.Now(), sending, total
 	if !p.running && large {
 		p.running = true
 		p.stop, p.done = make(chan struct{}), make(chan struct{})
@@ -69,9 +73,30 @@ func (p *progress) loop() {
 	}
 }
 
+// bytes records the byte counts the channel reports.
+func (p *progress) bytes(sent, received int64) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.sent, p.recv = sent, received
+	p.mu.Unlock()
+}
+
 // draw rewrites the line; p.mu is held.
 func (p *progress) draw() {
-	fmt.Fprintf(p.w, "\r\033[K%s… %.1fs", p.phase, time.Since(p.since).Seconds())
+	n := p.recv
+	if p.sending {
+		n = p.sent
+	}
+	amount := ""
+	switch {
+	case p.total > 0:
+		amount = fmt.Sprintf(" %s of %s (%.0f%%)", mib(n), mib(p.total), 100*float64(n)/float64(p.total))
+	case n > 0:
+		amount = " " + mib(n)
+	}
+	fmt.Fprintf(p.w, "\r\033[K%s%s… %.1fs", p.phase, amount, time.Since(p.since).Seconds())
 	p.drawn = true
 }
 
