@@ -50,11 +50,19 @@ func (p *progress) set(phase string, large bool, sending bool, total int64) {
 		return
 	}
 	p.phase, p.since, p.sending, p.total = phase, time.Now(), sending, total
-	if !p.running && large {
-		p.running = true
-		p.stop, p.done = make(chan struct{}), make(chan struct{})
-		go p.loop()
+	if large {
+		p.startLocked()
 	}
+}
+
+// startLocked starts the display if it is not running; p.mu is held.
+func (p *progress) startLocked() {
+	if p.running || p.stopped {
+		return
+	}
+	p.running = true
+	p.stop, p.done = make(chan struct{}), make(chan struct{})
+	go p.loop()
 }
 
 func (p *progress) loop() {
@@ -79,8 +87,11 @@ func (p *progress) bytes(sent, received int64) {
 		return
 	}
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.sent, p.recv = sent, received
-	p.mu.Unlock()
+	if sent >= progressThreshold || received >= progressThreshold {
+		p.startLocked() // a body of unknown size (chunked) that turned out large
+	}
 }
 
 // draw rewrites the line; p.mu is held.
