@@ -48,7 +48,8 @@
 // a message exchange on a Faulted channel fails with ObjectFaulted.
 // An exchange faults the channel when it fails after a connection was made
 // in a way that leaves the exchange in doubt: a phase timeout, the peer
-// disconnecting mid-message, a reply over the size quota. A SOAP fault, an
+// disconnecting mid-message, a message over a size quota while it was
+// being sent or received. A SOAP fault, an
 // HTTP error status, a refused connection, an unresolvable host, or the
 // caller's own context ending do not.
 //

@@ -26,15 +26,12 @@ func (x *exchange) transportError(err error) error {
 		return we
 	}
 	if te := x.phaseTimeout(); te != nil {
-		x.broken = x.broken || (te.phase != "Resolve" && te.phase != "Connect")
 		return x.timeoutErr(te)
 	}
 	if x.caller.Err() != nil || context.Cause(x.ctx) == errAborted {
-		x.broken = x.broken || context.Cause(x.ctx) == errAborted
 		return contextError(x.ctx, "exchange")
 	}
 	if strings.Contains(err.Error(), "server response headers exceeded") {
-		x.broken = x.broken || x.wasConnected()
 		return errors.Quotaf("MaxHeaderBytes", "the reply's HTTP headers are larger than %d bytes", MaxHeaderBytes)
 	}
 	var rl *redirectLoopError
@@ -42,11 +39,7 @@ func (x *exchange) transportError(err error) error {
 		return errors.Errorf(errors.EndpointFailure,
 			"stopped after %d redirects in a row (last to %q): the service's redirects loop", rl.n, rl.last)
 	}
-	e := classifyNetError(err)
-	if e.Code == errors.EndpointDisconnected || e.Code == errors.OperationTimedOut {
-		x.broken = x.broken || x.wasConnected()
-	}
-	return e
+	return classifyNetError(err)
 }
 
 // phaseTimeout returns the phase timer that ended the exchange, if any.
@@ -181,9 +174,6 @@ func (n *netReader) Read(p []byte) (int, error) {
 	}
 	if err != nil && err != io.EOF {
 		err = n.x.transportError(err)
-		if e, ok := err.(*errors.Error); ok && (e.Code == errors.EndpointDisconnected || e.Code == errors.OperationTimedOut) {
-			n.x.broken = true
-		}
 	}
 	return k, err
 }

@@ -2,7 +2,6 @@ package channel
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -66,20 +65,15 @@ func (x *exchange) receive(resp *http.Response, requestID string, reply *message
 		return nil
 	}
 	if resp.ContentLength > c.cfg.maxBuffered && resp.Header.Get("Content-Encoding") == "" {
-		x.broken = true // the rest of the reply is not read
 		return errors.Quotaf("MaxBufferedMessageSize",
 			"the reply is %d bytes (Content-Length), over the channel's MaxBufferedMessageSize of %d; raise it with WithMaxBufferedMessageSize or use WithTransferMode(StreamedInput)",
 			resp.ContentLength, c.cfg.maxBuffered)
 	}
 	bufp := recvBufferPool.Get().(*[]byte)
-	data, err := readAllLimit(body, (*bufp)[:0], c.cfg.maxBuffered)
+	data, err := readAllLimit(body, (*bufp)[:0], c.cfg.replyQuota())
 	*bufp = data
 	if err != nil {
 		recycleRecvBuffer(bufp)
-		switch errors.CodeOf(err) {
-		case errors.QuotaExceeded, errors.EndpointDisconnected, errors.OperationTimedOut:
-			x.broken = true // the rest of the reply is not read
-		}
 		return err
 	}
 	if t := c.cfg.trace; t != nil && t.ResponseBody != nil {
@@ -124,7 +118,6 @@ func (x *exchange) readReply(r *xmlio.Reader, resp *http.Response, requestID str
 		x.start.done = true
 	}
 	if streamed && r.Offset() > c.cfg.maxStreamedStart {
-		x.broken = true
 		return errors.Quotaf("MaxStreamedStartSize",
 			"the reply's envelope start and headers take %d bytes, over the channel's MaxStreamedStartSize of %d",
 			r.Offset(), c.cfg.maxStreamedStart)
@@ -177,23 +170,15 @@ func describeFault(f *errors.Fault) string {
 	return code
 }
 
-// readFailure classifies an error met while reading the reply envelope:
-// errors of the connection (already *errors.Error from netReader) keep
-// their code; a streamed read's size quota is named for the channel.
+// readFailure names a streamed read's document size quota after the
+// channel's MaxStreamedMessageSize; other errors (the connection's come
+// already coded from netReader) pass as they are.
 func (x *exchange) readFailure(err error, streamed bool) error {
 	var e *errors.Error
-	if errors.As(err, &e) {
-		switch e.Code {
-		case errors.QuotaExceeded:
-			x.broken = true
-			if streamed && e.Quota == "MaxBytes" {
-				e.Quota = "MaxStreamedMessageSize"
-				e.Strings = append([]string{"the reply is larger than the channel's MaxStreamedMessageSize of " +
-					strconv.FormatInt(x.c.cfg.maxStreamed, 10) + " bytes; raise it with WithMaxStreamedMessageSize"}, e.Strings...)
-			}
-		case errors.OperationTimedOut, errors.EndpointDisconnected, errors.OperationAborted:
-			x.broken = x.broken || e.Code != errors.OperationAborted || context.Cause(x.ctx) == errAborted
-		}
+	if streamed && errors.As(err, &e) && e.Code == errors.QuotaExceeded && e.Quota == "MaxBytes" {
+		e.Quota = "MaxStreamedMessageSize"
+		e.Strings = append([]string{"the reply is larger than the channel's MaxStreamedMessageSize of " +
+			strconv.FormatInt(x.c.cfg.maxStreamed, 10) + " bytes; raise it with WithMaxStreamedMessageSize"}, e.Strings...)
 	}
 	return err
 }
@@ -250,25 +235,53 @@ func (s *settings) readerFor(max int64) *xmlio.Options {
 	return &o
 }
 
+// bodyQuota is the size limit a body is read under, and how an error
+// names it: quota is the option's name ("MaxBufferedMessageSize"), what is
+// the body ("the reply"), owner whose limit it is ("channel").
+type bodyQuota struct {
+	limit              int64
+	quota, what, owner string
+}
+
+// bufferedReply, streamedReply and their request counterparts are the
+// quotas of the channel's own settings.
+func (s *settings) replyQuota() bodyQuota {
+	if s.transfer&StreamedInput != 0 {
+		return bodyQuota{s.maxStreamed, "MaxStreamedMessageSize", "the reply", "channel"}
+	}
+	return bodyQuota{s.maxBuffered, "MaxBufferedMessageSize", "the reply", "channel"}
+}
+
+func (s *settings) requestQuota() bodyQuota {
+	if s.transfer&StreamedInput != 0 {
+		return bodyQuota{s.maxStreamed, "MaxStreamedMessageSize", "the request", "listener"}
+	}
+	return bodyQuota{s.maxBuffered, "MaxBufferedMessageSize", "the request", "listener"}
+}
+
+func (q bodyQuota) exceeded() *errors.Error {
+	return errors.Quotaf(q.quota, "%s is larger than the %s's %s of %d bytes; raise it with With%s",
+		q.what, q.owner, q.quota, q.limit, q.quota)
+}
+
 // readAllLimit appends everything r yields to buf, failing with
-// QuotaExceeded past limit bytes.
-func readAllLimit(r io.Reader, buf []byte, limit int64) ([]byte, error) {
+// QuotaExceeded past q's limit.
+func readAllLimit(r io.Reader, buf []byte, q bodyQuota) ([]byte, error) {
 	for {
-		if int64(len(buf)) > limit {
-			return buf, errors.Quotaf("MaxBufferedMessageSize",
-				"the reply is larger than the channel's MaxBufferedMessageSize of %d bytes; raise it with WithMaxBufferedMessageSize or use WithTransferMode(StreamedInput)", limit)
+		if int64(len(buf)) > q.limit {
+			return buf, q.exceeded()
 		}
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
 		room := buf[len(buf):cap(buf)]
-		if max := limit + 1 - int64(len(buf)); int64(len(room)) > max {
+		if max := q.limit + 1 - int64(len(buf)); int64(len(room)) > max {
 			room = room[:max]
 		}
 		n, err := r.Read(room)
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
-			if int64(len(buf)) > limit {
+			if int64(len(buf)) > q.limit {
 				continue
 			}
 			return buf, nil

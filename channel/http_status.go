@@ -76,16 +76,8 @@ func (x *exchange) errorStatus(resp *http.Response, body io.Reader, reply *messa
 	if xmlBody {
 		// A fault may be as large as any reply (WCF puts stack traces in
 		// its detail): read it under the channel's own quota.
-		limit := x.c.cfg.maxBuffered
-		if x.c.cfg.transfer&StreamedInput != 0 {
-			limit = x.c.cfg.maxStreamed
-		}
-		data, err = readAllLimit(body, nil, limit)
+		data, err = readAllLimit(body, nil, x.c.cfg.replyQuota())
 		if err != nil {
-			switch errors.CodeOf(err) {
-			case errors.QuotaExceeded, errors.EndpointDisconnected, errors.OperationTimedOut:
-				x.broken = true
-			}
 			return err
 		}
 	} else if data, err = readLimited(body, errorBodyLimit); err != nil {
@@ -195,24 +187,29 @@ func unsupportedMedia(env message.EnvelopeVersion) string {
 	return "does not accept this content type"
 }
 
+// The *Requires*Auth codes by scheme, strongest first in authStrength.
+var (
+	authStrength    = []string{"Negotiate", "NTLM", "Digest", "Basic"}
+	serverAuthCodes = map[string]errors.Code{
+		"Negotiate": errors.ServerRequiresNegotiateAuth, "NTLM": errors.ServerRequiresNTLMAuth,
+		"Digest": errors.ServerRequiresDigestAuth, "Basic": errors.ServerRequiresBasicAuth,
+	}
+	proxyAuthCodes = map[string]errors.Code{
+		"Negotiate": errors.ProxyRequiresNegotiateAuth, "NTLM": errors.ProxyRequiresNTLMAuth,
+		"Digest": errors.ProxyRequiresDigestAuth, "Basic": errors.ProxyRequiresBasicAuth,
+	}
+)
+
 // authRequired names the code for a 401/407 from the schemes offered: the
 // strongest one (Negotiate > NTLM > Digest > Basic), since none is enabled
 // on a channel without security.
 func authRequired(challenges []string, proxy bool) (errors.Code, string) {
 	offered := authSchemes(challenges)
-	who := "requires authentication"
-	codes := map[string]errors.Code{
-		"Negotiate": errors.ServerRequiresNegotiateAuth, "NTLM": errors.ServerRequiresNTLMAuth,
-		"Digest": errors.ServerRequiresDigestAuth, "Basic": errors.ServerRequiresBasicAuth,
-	}
+	who, codes := "requires authentication", serverAuthCodes
 	if proxy {
-		who = "(the proxy) requires proxy authentication"
-		codes = map[string]errors.Code{
-			"Negotiate": errors.ProxyRequiresNegotiateAuth, "NTLM": errors.ProxyRequiresNTLMAuth,
-			"Digest": errors.ProxyRequiresDigestAuth, "Basic": errors.ProxyRequiresBasicAuth,
-		}
+		who, codes = "(the proxy) requires proxy authentication", proxyAuthCodes
 	}
-	for _, s := range []string{"Negotiate", "NTLM", "Digest", "Basic"} {
+	for _, s := range authStrength {
 		for _, o := range offered {
 			if strings.EqualFold(o, s) {
 				return codes[s], fmt.Sprintf("%s with %s (offered: %s), which this channel does not have enabled", who, s, strings.Join(offered, ", "))

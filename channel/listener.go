@@ -283,10 +283,10 @@ func (c *Channel) answerReceiveError(err error) {
 	case e.Code == errors.QuotaExceeded && (e.Quota == "MaxBufferedMessageSize" || e.Quota == "MaxStreamedMessageSize" || e.Quota == "MaxStreamedStartSize"):
 		http.Error(s.w, "wsgo: "+e.Strings[0], http.StatusRequestEntityTooLarge)
 		return
-	case e.Code == errors.InvalidFormat && strings.Contains(e.Error(), "content type"):
+	case errors.Is(e.Err, errUnsupportedMedia):
 		http.Error(s.w, "wsgo: "+e.Strings[0], http.StatusUnsupportedMediaType)
 		return
-	case e.Code == errors.InvalidFormat && strings.Contains(e.Error(), "POSTed"):
+	case errors.Is(e.Err, errNotPOST):
 		s.w.Header().Set("Allow", "POST")
 		http.Error(s.w, "wsgo: SOAP requests are POSTed", http.StatusMethodNotAllowed)
 		return

@@ -13,6 +13,12 @@ import (
 	"github.com/wsgo/wsgo/serialize/xmlio"
 )
 
+// The causes of the Receive failures Close answers with 405 and 415.
+var (
+	errNotPOST          = errors.New("not a POST")
+	errUnsupportedMedia = errors.New("unsupported media type")
+)
+
 // serverExchange is the HTTP request a Reply channel serves.
 type serverExchange struct {
 	w   http.ResponseWriter
@@ -155,19 +161,18 @@ func (c *Channel) receive(ctx context.Context, msg *message.Message, out any) er
 		return errors.Errorf(errors.InvalidOperation, "the message to receive into must be Empty (it is %v)", msg.State())
 	}
 	if s.r.Method != http.MethodPost {
-		return errors.Errorf(errors.InvalidFormat, "the request is HTTP %s; SOAP requests are POSTed", s.r.Method)
+		return errors.Errorf(errors.InvalidFormat, "the request is HTTP %s; SOAP requests are POSTed: %w", s.r.Method, errNotPOST)
 	}
 	if err := checkMedia(s.env, s.r.Header.Get("Content-Type"), "the client"); err != nil {
+		err.Err = errUnsupportedMedia
 		return err
 	}
 	if d := c.cfg.timeouts.Receive; d > 0 {
 		_ = s.rc.SetReadDeadline(time.Now().Add(d))
 	}
 	streamed := c.cfg.transfer&StreamedInput != 0
-	limit, quota := c.cfg.maxBuffered, "MaxBufferedMessageSize"
-	if streamed {
-		limit, quota = c.cfg.maxStreamed, "MaxStreamedMessageSize"
-	}
+	q := c.cfg.requestQuota()
+	limit, quota := q.limit, q.quota
 	if s.r.ContentLength > limit {
 		return errors.Quotaf(quota, "the request is %d bytes, over the listener's %s of %d", s.r.ContentLength, quota, limit)
 	}
@@ -186,12 +191,9 @@ func (c *Channel) receive(ctx context.Context, msg *message.Message, out any) er
 				recycleRecvBuffer(bufp)
 			}
 		}()
-		data, err := readAllLimit(body, (*bufp)[:0], limit)
+		data, err := readAllLimit(body, (*bufp)[:0], q)
 		*bufp = data
 		if err != nil {
-			if e, ok := err.(*errors.Error); ok && e.Code == errors.QuotaExceeded {
-				e.Strings[0] = "the request is larger than the listener's MaxBufferedMessageSize of " + strconv.FormatInt(limit, 10) + " bytes"
-			}
 			return err
 		}
 		rd = xmlio.NewReader(data, c.cfg.readerFor(limit))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wsgo/wsgo/errors"
 	"github.com/wsgo/wsgo/message"
+	"github.com/wsgo/wsgo/serialize"
 )
 
 // Request sends a request and reads its reply (WsRequestReply).
@@ -54,7 +55,7 @@ func (c *Channel) do(ctx context.Context, req *message.Message, body any, reply 
 	x := newExchange(c, xctx, ctx, cancel)
 	err = x.run(req, body, reply, out, wantReply)
 	x.disarm()
-	c.end(id, x.broken)
+	c.end(id, x.breaks(err))
 	return err
 }
 
@@ -67,14 +68,12 @@ type exchange struct {
 
 	timerMu  sync.Mutex
 	timer    *time.Timer
-	phaseNo  int // order of the armed phase: a hook called late cannot go back to an earlier one
-	phase    string
+	phase    phase // armed: a hook called late cannot go back to an earlier one
 	limit    time.Duration
 	deadline time.Time // of the armed phase; zero when none is armed
 	done     bool      // disarmed for good: hooks the transport calls late do nothing
 
 	connected bool // a connection was obtained (guarded by timerMu): failures from here may break the channel
-	broken    bool // the failure leaves the channel Faulted
 
 	trace httptrace.ClientTrace
 	send  *sendBuffer
@@ -91,10 +90,10 @@ func newExchange(c *Channel, ctx, caller context.Context, cancel context.CancelC
 			x.timerMu.Lock()
 			x.connected = true
 			x.timerMu.Unlock()
-			x.arm("Send", c.cfg.timeouts.Send)
+			x.arm(phaseSend, c.cfg.timeouts.Send)
 		},
 		WroteRequest: func(httptrace.WroteRequestInfo) {
-			x.arm("ReceiveResponse", c.cfg.timeouts.ReceiveResponse)
+			x.arm(phaseReceiveResponse, c.cfg.timeouts.ReceiveResponse)
 		},
 	}
 	return x
@@ -104,14 +103,13 @@ func newExchange(c *Channel, ctx, caller context.Context, cancel context.CancelC
 // phase's. One timer serves all phases: it is reset for each, and a firing
 // that belongs to an earlier phase (it raced with the reset) is recognised
 // by its deadline not having passed and ignored.
-func (x *exchange) arm(phase string, d time.Duration) {
+func (x *exchange) arm(p phase, d time.Duration) {
 	x.timerMu.Lock()
 	defer x.timerMu.Unlock()
-	no := phaseOrder[phase]
-	if x.done || no < x.phaseNo {
+	if x.done || p < x.phase {
 		return
 	}
-	x.phaseNo, x.phase, x.limit = no, phase, d
+	x.phase, x.limit = p, d
 	if d <= 0 {
 		x.deadline = time.Time{}
 		if x.timer != nil {
@@ -127,8 +125,17 @@ func (x *exchange) arm(phase string, d time.Duration) {
 	}
 }
 
-// phaseOrder is the order of the timed phases of an exchange.
-var phaseOrder = map[string]int{"Send": 1, "ReceiveResponse": 2, "Receive": 3}
+// phase is a timed phase of an exchange, in the order they happen.
+type phase int
+
+const (
+	phaseSend phase = iota + 1
+	phaseReceiveResponse
+	phaseReceive
+)
+
+// phaseNames are the phases' names, which are also the Timeouts fields.
+var phaseNames = [...]string{phaseSend: "Send", phaseReceiveResponse: "ReceiveResponse", phaseReceive: "Receive"}
 
 // fire ends the exchange with the current phase's timeout.
 func (x *exchange) fire() {
@@ -137,9 +144,34 @@ func (x *exchange) fire() {
 		x.timerMu.Unlock()
 		return
 	}
-	te := &timeoutError{phase: x.phase, limit: x.limit}
+	te := &timeoutError{phase: phaseNames[x.phase], limit: x.limit}
 	x.timerMu.Unlock()
 	x.cancel(te)
+}
+
+// breaks says whether the exchange's failure leaves the channel Faulted:
+// one that left an exchange in doubt after a connection was made (a phase
+// timeout, a disconnect, the channel aborted, a message over a quota
+// while it was being sent or received). An HTTP status, a SOAP fault, a
+// malformed reply, a failed connection or the caller's own context
+// ending do not.
+func (x *exchange) breaks(err error) bool {
+	var e *errors.Error
+	if err == nil || !x.wasConnected() || !errors.As(err, &e) {
+		return false
+	}
+	var se *StatusError
+	if errors.As(err, &se) {
+		return false // a complete HTTP answer
+	}
+	if x.caller.Err() != nil && context.Cause(x.ctx) != errAborted && x.phaseTimeout() == nil {
+		return false // the caller gave up
+	}
+	switch e.Code {
+	case errors.OperationTimedOut, errors.EndpointDisconnected, errors.OperationAborted, errors.QuotaExceeded:
+		return true
+	}
+	return false
 }
 
 func (x *exchange) wasConnected() bool {
@@ -193,7 +225,7 @@ func (x *exchange) run(req *message.Message, body any, reply *message.Message, o
 		return withOp(x.transportError(err), op)
 	}
 	defer resp.Body.Close()
-	x.arm("Receive", c.cfg.timeouts.Receive)
+	x.arm(phaseReceive, c.cfg.timeouts.Receive)
 	if t := c.cfg.trace; t != nil && t.Response != nil {
 		t.Response(resp)
 	}
@@ -247,15 +279,12 @@ func (x *exchange) prepare(req *message.Message) (string, error) {
 	id, ok := req.MessageID()
 	if !ok {
 		// A request initialized as Blank gets an ID so that the reply can
-		// be correlated.
-		tmp, err := message.New(c.cfg.envelope, c.cfg.addressing, c.cfg.messageOptions)
-		if err != nil {
-			return "", err
+		// be correlated, made as Initialize(Request) would make it.
+		if o := c.cfg.messageOptions; o != nil && o.NewMessageID != nil {
+			id = o.NewMessageID()
+		} else {
+			id = serialize.NewGUID().URN()
 		}
-		if err := tmp.Initialize(message.Request, nil); err != nil {
-			return "", err
-		}
-		id, _ = tmp.MessageID()
 		if err := req.SetMessageID(id); err != nil {
 			return "", err
 		}
@@ -343,7 +372,6 @@ func (x *exchange) finishSend() {
 // sendError is the error of a streamed writer (nil for buffered sends).
 func (x *exchange) sendError() error {
 	if x.send != nil && x.send.err != nil {
-		x.broken = x.wasConnected()
 		return x.send.err
 	}
 	return nil

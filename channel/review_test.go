@@ -18,9 +18,9 @@ import (
 	"github.com/wsgo/wsgo/message"
 )
 
-// Review tests: each one demonstrates a defect found in review (it fails
-// until the defect is fixed) unless its comment says it covers behaviour
-// that was untested.
+// Review tests: each guards a defect an adversarial review found (it
+// failed before the fix), unless its comment says it covers behaviour that
+// was untested.
 
 const reviewAction = "http://example.com/calc/Add"
 
@@ -30,51 +30,6 @@ func reviewFault11(n int) string {
 		`<faultcode>s:Server</faultcode><faultstring>` + strings.Repeat("x", n) +
 		`</faultstring></s:Fault></s:Body></s:Envelope>`
 }
-
-// reviewChannel opens a SOAP 1.1 channel without WS-Addressing to url.
-func reviewChannel(t *testing.T, url string, opts ...channel.Option) *channel.Channel {
-	t.Helper()
-	all := append([]channel.Option{
-		channel.WithEnvelope(message.SOAP11),
-		channel.WithAddressing(message.AddressingTransport),
-	}, opts...)
-	ch, err := channel.New(channel.Request, all...)
-	if err != nil {
-		t.Fatalf("channel.New: %v", err)
-	}
-	if err := ch.Open(context.Background(), url); err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		ch.Abort()
-		if st := ch.State(); st == channel.Open || st == channel.Faulted {
-			_ = ch.Close(context.Background())
-		}
-	})
-	return ch
-}
-
-// reviewCall sends Add on ch and returns Request's error.
-func reviewCall(ctx context.Context, ch *channel.Channel) error {
-	req, err := ch.NewMessage()
-	if err != nil {
-		return err
-	}
-	if err := req.Initialize(message.Request, nil); err != nil {
-		return err
-	}
-	if err := req.SetAction(reviewAction); err != nil {
-		return err
-	}
-	reply, err := ch.NewMessage()
-	if err != nil {
-		return err
-	}
-	var out calc.AddResponse
-	return ch.Request(ctx, req, &calc.Add{A: 1, B: 2}, reply, &out)
-}
-
-func reviewCode(err error) errors.Code { return errors.CodeOf(err) }
 
 // short clips an error's text for the test log.
 func short(err error) string {
@@ -88,7 +43,7 @@ func short(err error) string {
 	return s
 }
 
-// BUG: a SOAP fault sent with an error status is read from at most 64 KiB
+// Fixed in review (regression test): a SOAP fault sent with an error status is read from at most 64 KiB
 // (errorBodyLimit) whatever MaxBufferedMessageSize says, so a fault of
 // 100 KiB (a WCF fault with exception detail) in an HTTP 500 is reported
 // as EndpointFailure "no SOAP fault" although the channel accepts 1 MiB
@@ -105,16 +60,16 @@ func TestReviewLargeFaultInErrorStatus(t *testing.T) {
 				_, _ = io.WriteString(w, fault)
 			}))
 			defer srv.Close()
-			ch := reviewChannel(t, srv.URL, channel.WithMaxBufferedMessageSize(1<<20))
-			err := reviewCall(context.Background(), ch)
-			if c := reviewCode(err); c != errors.EndpointFaultReceived {
+			ch := openSOAP11Channel(t, srv.URL, channel.WithMaxBufferedMessageSize(1<<20))
+			err := callAdd(context.Background(), ch, reviewAction, 1, 2)
+			if c := errors.CodeOf(err); c != errors.EndpointFaultReceived {
 				t.Fatalf("HTTP %d with a 100 KiB fault, MaxBufferedMessageSize 1 MiB: want EndpointFaultReceived, got %v: %s", status, c, short(err))
 			}
 		})
 	}
 }
 
-// BUG: the converse: with MaxBufferedMessageSize below 64 KiB, a fault
+// Fixed in review (regression test): the converse: with MaxBufferedMessageSize below 64 KiB, a fault
 // larger than the quota gets through when it comes with an error status
 // (a 2xx one is refused with QuotaExceeded).
 func TestReviewErrorStatusFaultBypassesQuota(t *testing.T) {
@@ -126,9 +81,9 @@ func TestReviewErrorStatusFaultBypassesQuota(t *testing.T) {
 		_, _ = io.WriteString(w, fault)
 	}))
 	defer srv.Close()
-	ch := reviewChannel(t, srv.URL, channel.WithMaxBufferedMessageSize(4096))
-	err := reviewCall(context.Background(), ch)
-	if c := reviewCode(err); c != errors.QuotaExceeded {
+	ch := openSOAP11Channel(t, srv.URL, channel.WithMaxBufferedMessageSize(4096))
+	err := callAdd(context.Background(), ch, reviewAction, 1, 2)
+	if c := errors.CodeOf(err); c != errors.QuotaExceeded {
 		t.Fatalf("HTTP 500 with a 20 KiB fault, MaxBufferedMessageSize 4 KiB: want QuotaExceeded, got %v: %s", c, short(err))
 	}
 }
@@ -152,7 +107,7 @@ func stalledClient(t *testing.T, url string) (close func()) {
 	return func() { c.Close() }
 }
 
-// BUG: Receive on a Reply channel ignores its context: the body read is
+// Fixed in review (regression test): Receive on a Reply channel ignores its context: the body read is
 // bounded only by the Receive timeout's read deadline (reply.go: begin's
 // context is discarded, serverBody only looks at ctx after a read fails).
 // A client that stalls mid-body holds Receive(ctx) long after ctx ended.
@@ -171,7 +126,7 @@ func TestReviewReceiveHonoursContext(t *testing.T) {
 	defer stop()
 	select {
 	case err := <-got:
-		if c := reviewCode(err); c != errors.OperationTimedOut {
+		if c := errors.CodeOf(err); c != errors.OperationTimedOut {
 			t.Fatalf("want OperationTimedOut from the context's deadline, got %v: %s", c, short(err))
 		}
 	case <-time.After(10 * time.Second):
@@ -180,7 +135,7 @@ func TestReviewReceiveHonoursContext(t *testing.T) {
 	}
 }
 
-// BUG: Close on a Reply channel whose Receive is blocked on a stalled
+// Fixed in review (regression test): Close on a Reply channel whose Receive is blocked on a stalled
 // client does not return when its ctx ends: Close's abort path cancels the
 // exchange contexts (unused on the server side) but not the connection's
 // read deadline (srv.abort), then waits for the exchange to end.
@@ -205,7 +160,7 @@ func TestReviewReplyCloseHonoursContext(t *testing.T) {
 	defer stop()
 	select {
 	case err := <-closed:
-		if c := reviewCode(err); c != errors.OperationTimedOut {
+		if c := errors.CodeOf(err); c != errors.OperationTimedOut {
 			t.Fatalf("want OperationTimedOut, got %v: %s", c, short(err))
 		}
 	case <-time.After(10 * time.Second):
@@ -214,7 +169,7 @@ func TestReviewReplyCloseHonoursContext(t *testing.T) {
 	}
 }
 
-// BUG: a reply over the quota makes SendReply fail with QuotaExceeded and
+// Fixed in review (regression test): a reply over the quota makes SendReply fail with QuotaExceeded and
 // reply.go says "nothing was written: the caller may still send a fault",
 // but sendReply's end(...) faults the channel, so SendFault then fails
 // with ObjectFaulted, and Close answers the client 202 Accepted: a
@@ -251,7 +206,7 @@ func TestReviewOversizedReplyAnswered202(t *testing.T) {
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	r := <-got
-	if c := reviewCode(r.reply); c != errors.QuotaExceeded {
+	if c := errors.CodeOf(r.reply); c != errors.QuotaExceeded {
 		t.Fatalf("SendReply of a 100 KiB reply: want QuotaExceeded, got %v: %s", c, short(r.reply))
 	}
 	if r.fault != nil {
@@ -262,7 +217,7 @@ func TestReviewOversizedReplyAnswered202(t *testing.T) {
 	}
 }
 
-// BUG: with a redirect policy, credentials set as headers follow an
+// Fixed in review (regression test): with a redirect policy, credentials set as headers follow an
 // https → http redirect to another port of the same host name in clear
 // text (net/http copies Authorization when the host name matches, port
 // and scheme ignored). options.go promises "Credentials and cookies are
@@ -283,11 +238,11 @@ func TestReviewRedirectDowngradeCarriesAuthorization(t *testing.T) {
 	}))
 	defer secure.Close()
 	tlsConf := secure.Client().Transport.(*http.Transport).TLSClientConfig
-	ch := reviewChannel(t, secure.URL+"/svc",
+	ch := openSOAP11Channel(t, secure.URL+"/svc",
 		channel.WithTLSConfig(tlsConf.Clone()),
 		channel.WithRedirects(channel.FollowRedirects),
 		channel.WithHTTPHeader("Authorization", "Basic dXNlcjpzZWNyZXQ="))
-	_ = reviewCall(context.Background(), ch)
+	_ = callAdd(context.Background(), ch, reviewAction, 1, 2)
 	if v := leaked.Load().(string); v != "" {
 		t.Fatalf("the Authorization header reached the plain-http server after an https redirect: %q", v)
 	}
@@ -308,9 +263,9 @@ func TestReviewHugeResponseHeadersAccepted(t *testing.T) {
 		_, _ = io.WriteString(w, `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><AddResponse xmlns="http://example.com/calc"><result>3</result></AddResponse></s:Body></s:Envelope>`)
 	}))
 	defer srv.Close()
-	ch := reviewChannel(t, srv.URL)
-	err := reviewCall(context.Background(), ch)
-	if c := reviewCode(err); c != errors.QuotaExceeded {
+	ch := openSOAP11Channel(t, srv.URL)
+	err := callAdd(context.Background(), ch, reviewAction, 1, 2)
+	if c := errors.CodeOf(err); c != errors.QuotaExceeded {
 		t.Fatalf("reply with 2 MiB of HTTP headers, MaxBufferedMessageSize 64 KiB: want QuotaExceeded, got %v: %s", c, short(err))
 	}
 }

@@ -43,7 +43,7 @@ func reviewClient(t *testing.T, url string, opts ...channel.Option) *service.Cli
 	return client(t, url, all...)
 }
 
-// BUG: an operation whose reply does not fit the host's
+// Fixed in review (regression test): an operation whose reply does not fit the host's
 // MaxBufferedMessageSize (or cannot be serialized) is answered HTTP 202
 // Accepted with an empty body: dispatch.go only logs SendReply's error,
 // the failed SendReply faulted the Reply channel (so no fault can follow),
@@ -64,7 +64,7 @@ func TestReviewHostOversizedReply(t *testing.T) {
 	}
 }
 
-// BUG: after an exchange faults the client's channel, the call that
+// Fixed in review (regression test): after an exchange faults the client's channel, the call that
 // replaces it first waits in Client.channel (client.go) for the old
 // channel's Close, which waits for every other call still running on the
 // old channel: up to the Close timeout (30 s by default) or until this
