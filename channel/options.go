@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wsgo/wsgo/message"
+	"github.com/wsgo/wsgo/security"
 	"github.com/wsgo/wsgo/serialize/xmlio"
 )
 
@@ -184,6 +185,21 @@ type settings struct {
 	messageOptions   *message.Options
 	readerOptions    xmlio.Options
 	readerSet        bool
+
+	// Security (issue 4). Each is set by its own option file:
+	// options_auth.go, options_tls.go, options_message_security.go.
+	serviceAuth        authConfig
+	proxyAuth          authConfig
+	allowBasicOverHTTP bool
+	transportSecurity  *security.TLS
+	messageSecurity    MessageSecurity
+}
+
+// authConfig is one target's HTTP header authentication: the schemes
+// allowed and the credentials they use. Zero schemes means none.
+type authConfig struct {
+	schemes security.Scheme
+	cred    security.Credentials
 }
 
 func defaultSettings() settings {
