@@ -98,10 +98,13 @@ func (s *settings) validate() error {
 	if s.proxyMode < ProxyAuto || s.proxyMode > ProxyCustom || (s.proxyMode == ProxyCustom && s.proxyURL == nil) {
 		return errors.Errorf(errors.InvalidArgument, "proxy mode %d needs WithCustomProxy for custom servers", s.proxyMode)
 	}
+	if err := s.validateMessageSecurity(); err != nil {
+		return err
+	}
 	if s.cookies != AutoCookies && s.cookies != ManualCookies {
 		return errors.Errorf(errors.InvalidArgument, "unknown cookie mode %d", s.cookies)
 	}
-	return nil
+	return s.validateAuth()
 }
 
 // Type returns the channel's type.
@@ -311,6 +314,7 @@ func (c *Channel) Close(ctx context.Context) error {
 	if c.transport != nil {
 		c.transport.CloseIdleConnections()
 	}
+	c.closeAuthLanes()
 	if c.srv != nil {
 		c.finishServer()
 	}
@@ -337,6 +341,7 @@ func (c *Channel) Abort() {
 	if c.srv != nil {
 		c.srv.abort()
 	}
+	c.closeAuthLanes()
 }
 
 // Reset returns a Created or Closed channel to Created for reuse with

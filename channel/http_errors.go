@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/security"
 )
 
 // transportError classifies an error of the HTTP transport (dialing,
@@ -131,12 +132,22 @@ func classifyNetError(err error) *errors.Error {
 }
 
 // certificateError classifies a certificate verification failure into
-// WWSAPI's certificate codes.
+// WWSAPI's certificate codes: the transport security's own check
+// (*security.CertError, which has found every failure class and names the
+// most severe), else crypto/tls's built-in one (WithTLSConfig alone),
+// which stops at the first failure.
 func certificateError(err error) *errors.Error {
+	var sc *security.CertError
+	if errors.As(err, &sc) {
+		return errors.Errorf(sc.Code(), "TLS handshake: %w", sc)
+	}
+	if ae := clientCertAlert(err); ae != nil {
+		return ae
+	}
 	var ua x509.UnknownAuthorityError
 	if errors.As(err, &ua) {
 		return errors.Errorf(errors.CertUntrustedRoot,
-			"the server's certificate is signed by an authority this client does not trust; add the CA with WithTLSConfig (RootCAs): %w", err)
+			"the server's certificate is signed by an authority this client does not trust; add the CA with WithTransportSecurity (RootCAs): %w", err)
 	}
 	var he x509.HostnameError
 	if errors.As(err, &he) {
@@ -156,6 +167,31 @@ func certificateError(err error) *errors.Error {
 	var ve *tls.CertificateVerificationError
 	if errors.As(err, &ve) {
 		return errors.Errorf(errors.CertUntrustedRoot, "the server's certificate could not be verified: %w", err)
+	}
+	return nil
+}
+
+// clientCertAlert classifies an alert the server ended the handshake with
+// because of this client's certificate (mutual TLS): crypto/tls returns a
+// peer's alert as a net.OpError "remote error", and in TLS 1.3 only when
+// the reply is read.
+func clientCertAlert(err error) *errors.Error {
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "remote error" || op.Err == nil {
+		return nil
+	}
+	alert := strings.TrimPrefix(op.Err.Error(), "tls: ")
+	switch alert {
+	case "certificate required":
+		return errors.Errorf(errors.SecurityVerificationFailure,
+			"the server requires a client certificate (mutual TLS) and none was sent; give one with WithTransportSecurity (Certificates): %w", err)
+	case "bad certificate", "unsupported certificate", "revoked certificate", "expired certificate",
+		"unknown certificate", "unknown certificate authority", "access denied":
+		return errors.Errorf(errors.SecurityVerificationFailure,
+			"the server refused this client's certificate with TLS alert %q: give a certificate from a CA the server trusts, valid now and issued for client authentication (WithTransportSecurity Certificates): %w", alert, err)
+	case "handshake failure":
+		return errors.Errorf(errors.SecurityVerificationFailure,
+			"the server ended the TLS handshake with alert \"handshake failure\": it may require a client certificate (mutual TLS; give one with WithTransportSecurity Certificates), or it shares no cipher suite with this client: %w", err)
 	}
 	return nil
 }

@@ -56,9 +56,12 @@ func (x *exchange) receive(resp *http.Response, requestID string, reply *message
 
 	// A 2xx reply with an envelope.
 	if c.cfg.transfer&StreamedInput != 0 {
+		if c.cfg.messageSecurity != nil {
+			return securedStreaming(c.cfg.transfer)
+		}
 		x.start = newStartLimit(body, c.cfg.maxStreamedStart)
 		r := xmlio.NewStreamReader(x.start, c.cfg.readerFor(c.cfg.maxStreamed))
-		if err := x.readReply(r, resp, requestID, reply, out, true); err != nil {
+		if err := x.readReply(r, resp, requestID, reply, out, true, nil); err != nil {
 			return err
 		}
 		drain(body)
@@ -84,13 +87,23 @@ func (x *exchange) receive(resp *http.Response, requestID string, reply *message
 		return errors.Errorf(errors.InvalidFormat,
 			"the service answered HTTP %s with an empty body where a reply was expected", resp.Status)
 	}
+	var verified *any // what message security's Verify returned, recorded once the reply is read
+	if c.cfg.messageSecurity != nil {
+		setSecurityResult(reply, nil)
+		res, err := c.cfg.verifyReceived(x.ctx, data, "the reply")
+		if err != nil {
+			recycleRecvBuffer(bufp)
+			return err
+		}
+		verified = &res
+	}
 	r, _ := c.readers.Get().(*xmlio.Reader)
 	if r == nil {
 		r = xmlio.NewReader(data, c.cfg.readerFor(c.cfg.maxBuffered))
 	} else {
 		r.Reset(data)
 	}
-	err = x.readReply(r, resp, requestID, reply, out, false)
+	err = x.readReply(r, resp, requestID, reply, out, false, verified)
 	// A reply left Reading (its body could not be read) still refers to the
 	// reader and the bytes: they go to the garbage collector with it.
 	if reply.State() != message.Reading {
@@ -108,14 +121,20 @@ func recycleRecvBuffer(bufp *[]byte) {
 	}
 }
 
-// readReply reads the reply envelope from r.
-func (x *exchange) readReply(r *xmlio.Reader, resp *http.Response, requestID string, reply *message.Message, out any, streamed bool) error {
+// readReply reads the reply envelope from r. verified is what message
+// security's Verify returned for it (nil without message security).
+func (x *exchange) readReply(r *xmlio.Reader, resp *http.Response, requestID string, reply *message.Message, out any, streamed bool, verified *any) error {
 	c := x.c
 	if err := reply.ReadStart(r); err != nil {
 		return x.readFailure(err, streamed)
 	}
 	if x.start != nil {
 		x.start.done = true
+	}
+	if verified != nil {
+		if err := c.cfg.acceptSecured(reply, *verified); err != nil {
+			return err
+		}
 	}
 	if streamed && r.Offset() > c.cfg.maxStreamedStart {
 		return errors.Quotaf("MaxStreamedStartSize",

@@ -2,6 +2,7 @@ package channel
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"sync"
 
@@ -32,6 +33,25 @@ var encodeWriters = sync.Pool{New: func() any { return xmlio.NewBufferWriter(mak
 // knows when the bytes are free, and a plain byte slice behind a
 // bytes.Reader lets net/http send the headers and a small body in one write.
 func encodeBuffered(m *message.Message, body any, limit int64) (*sendBuffer, error) {
+	return encodeSecured(context.Background(), m, body, limit, nil)
+}
+
+// encodeRequest writes a buffered request envelope, secured when the
+// channel has message security.
+func (x *exchange) encodeRequest(req *message.Message, body any) (*sendBuffer, error) {
+	c := x.c
+	if c.cfg.messageSecurity == nil {
+		return encodeBuffered(req, body, c.cfg.maxBuffered)
+	}
+	if c.cfg.transfer&StreamedOutput != 0 {
+		return nil, securedStreaming(c.cfg.transfer)
+	}
+	return encodeSecured(x.ctx, req, body, c.cfg.maxBuffered, c.cfg.messageSecurity)
+}
+
+// encodeSecured is encodeBuffered followed, when sec is not nil, by
+// sec.Secure on the copy; limit bounds the secured envelope as well.
+func encodeSecured(ctx context.Context, m *message.Message, body any, limit int64, sec MessageSecurity) (*sendBuffer, error) {
 	w := encodeWriters.Get().(*xmlio.Writer)
 	w.Reset(nil)
 	defer func() {
@@ -52,7 +72,23 @@ func encodeBuffered(m *message.Message, body any, limit int64) (*sendBuffer, err
 	if err != nil {
 		return nil, err
 	}
-	return &sendBuffer{buf: bytes.Clone(w.Bytes())}, nil
+	env := bytes.Clone(w.Bytes())
+	if sec == nil {
+		return &sendBuffer{buf: env}, nil
+	}
+	secured, err := sec.Secure(ctx, env)
+	if err != nil {
+		if _, ok := err.(*errors.Error); !ok {
+			err = errors.Errorf(errors.SecuritySystemFailure, "message security could not secure the envelope: %w", err)
+		}
+		return nil, err
+	}
+	if int64(len(secured)) > limit {
+		return nil, errors.Quotaf("MaxBufferedMessageSize",
+			"the secured envelope is %d bytes (%d before message security), over the channel's MaxBufferedMessageSize of %d; raise it with WithMaxBufferedMessageSize",
+			len(secured), len(env), limit)
+	}
+	return &sendBuffer{buf: secured}, nil
 }
 
 // writeMessage writes an Initialized message with body to w.

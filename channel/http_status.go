@@ -204,15 +204,27 @@ var (
 // strongest one (Negotiate > NTLM > Digest > Basic), since none is enabled
 // on a channel without security.
 func authRequired(challenges []string, proxy bool) (errors.Code, string) {
+	code, msg := authRequiredWhy(challenges, proxy, "which this channel does not have enabled")
+	if proxy {
+		msg = "(the proxy) " + msg
+	}
+	return code, msg
+}
+
+// authRequiredWhy is authRequired's code and message for a challenge a
+// channel does not answer, why saying what keeps it from answering
+// ("which this channel does not allow ..."): "requires authentication
+// with NTLM (offered: NTLM, Negotiate), why".
+func authRequiredWhy(challenges []string, proxy bool, why string) (errors.Code, string) {
 	offered := authSchemes(challenges)
 	who, codes := "requires authentication", serverAuthCodes
 	if proxy {
-		who, codes = "(the proxy) requires proxy authentication", proxyAuthCodes
+		who, codes = "requires proxy authentication", proxyAuthCodes
 	}
 	for _, s := range authStrength {
 		for _, o := range offered {
 			if strings.EqualFold(o, s) {
-				return codes[s], fmt.Sprintf("%s with %s (offered: %s), which this channel does not have enabled", who, s, strings.Join(offered, ", "))
+				return codes[s], fmt.Sprintf("%s with %s (offered: %s), %s", who, s, strings.Join(offered, ", "), why)
 			}
 		}
 	}

@@ -14,12 +14,27 @@ import (
 // own transport (dialer with resolve and connect timeouts, proxy, TLS,
 // connection reuse) unless a RoundTripper was given, a cookie jar in
 // AutoCookies mode, and the redirect policy. transport is nil when the
-// round tripper is the caller's.
+// round tripper is the caller's. With service or proxy authentication the
+// client's round tripper is an authTransport in front of either
+// (http_auth.go), sending through lanes (auth_lanes.go) when a
+// connection-bound scheme is allowed and the transport is the channel's.
 func (s *settings) newHTTPClient() (client *http.Client, transport *http.Transport) {
 	rt := s.roundTripper
+	keep := &sessionCache{}
 	if rt == nil {
-		transport = s.newTransport()
+		transport = s.newTransport(keep)
 		rt = transport
+	}
+	if s.hasAuth() {
+		a := &authTransport{s: s, base: rt, keep: keep}
+		if transport != nil {
+			a.proxyFor = s.proxyResolver()
+			a.tunnels = transport.DialTLSContext != nil
+			if s.connectionBound() {
+				a.lanes = newLanePool(transport, s.maxConnsPerHost, s.keepAlive)
+			}
+		}
+		rt = a
 	}
 	client = &http.Client{Transport: rt}
 	if s.cookies == AutoCookies {
@@ -50,10 +65,16 @@ func (s *settings) newHTTPClient() (client *http.Client, transport *http.Transpo
 	return client, transport
 }
 
-func (s *settings) newTransport() *http.Transport {
+// newTransport builds the channel's transport. https connections go
+// through the channel's connectDialer when a proxy may carry them (its
+// CONNECT tunnel authenticates with any scheme) or when
+// WithTransportSecurity needs a TLS configuration per host; otherwise the
+// transport makes them itself, with WithTLSConfig's configuration.
+func (s *settings) newTransport(keep *sessionCache) *http.Transport {
 	d := &dialer{resolve: s.timeouts.Resolve, connect: s.timeouts.Connect}
+	tunnels := s.proxyMode == ProxyCustom || (s.proxyMode == ProxyAuto && httpsProxyInEnv())
 	t := &http.Transport{
-		Proxy:                 s.proxyFunc(),
+		Proxy:                 s.proxyFunc(tunnels, s.hasAuth()),
 		DialContext:           d.dialContext,
 		TLSHandshakeTimeout:   s.timeouts.Connect,
 		DisableKeepAlives:     !s.keepAlive,
@@ -66,6 +87,13 @@ func (s *settings) newTransport() *http.Transport {
 		// WWSAPI's header buffer default; a reply's headers are held
 		// whole, so they are bounded like a message.
 		MaxResponseHeaderBytes: MaxHeaderBytes,
+	}
+	if tunnels || s.transportSecurity != nil {
+		cd := &connectDialer{s: s, d: d, keep: keep}
+		if tunnels {
+			cd.proxyFor = s.proxyResolver()
+		}
+		t.DialTLSContext = cd.dialTLS
 	}
 	if t.MaxIdleConnsPerHost == 0 {
 		t.MaxIdleConnsPerHost = 1024

@@ -279,7 +279,15 @@ func (c *Channel) answerReceiveError(err error) {
 		e = errors.Errorf(errors.Other, "%v", err)
 	}
 	var vm *message.VersionMismatchError
+	var sf SecurityFaulter
 	switch {
+	case errors.As(e, &sf):
+		// The request failed message security: the fault it names (a WSS
+		// fault), unsigned, and nothing about which check failed.
+		reply, _ := message.New(c.cfg.envelope, message.AddressingTransport, nil)
+		_ = reply.Initialize(message.Blank, nil)
+		c.writeRaw(reply, sf.SecurityFault(c.cfg.envelope))
+		return
 	case e.Code == errors.QuotaExceeded && (e.Quota == "MaxBufferedMessageSize" || e.Quota == "MaxStreamedMessageSize" || e.Quota == "MaxStreamedStartSize"):
 		http.Error(s.w, "wsgo: "+e.Strings[0], http.StatusRequestEntityTooLarge)
 		return
@@ -315,5 +323,5 @@ func (c *Channel) answerReceiveError(err error) {
 // writeRaw writes a fault reply bypassing the state checks (used while
 // Closing).
 func (c *Channel) writeRaw(reply *message.Message, f *errors.Fault) {
-	_, _ = c.writeReply(reply, f, nil, faultStatus(c.cfg.envelope, f), true)
+	_, _ = c.writeReply(context.Background(), reply, f, nil, faultStatus(c.cfg.envelope, f), true, false)
 }

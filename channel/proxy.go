@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/wsgo/wsgo/errors"
@@ -29,22 +30,62 @@ func parseProxyURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
-// proxyFunc returns the transport's Proxy function for the settings.
-func (s *settings) proxyFunc() func(*http.Request) (*url.URL, error) {
+// proxyResolver returns the function that names the proxy a request to a
+// URL goes through (nil: straight to the host), or nil when the channel
+// uses no proxy. ProxyAuto reads the environment as
+// net/http.ProxyFromEnvironment does (NO_PROXY included); ProxyCustom
+// applies the bypass list.
+func (s *settings) proxyResolver() func(*url.URL) (*url.URL, error) {
 	switch s.proxyMode {
 	case ProxyNone:
 		return nil
 	case ProxyCustom:
 		bypass := compileBypass(s.proxyBypass)
 		proxy := s.proxyURL
-		return func(r *http.Request) (*url.URL, error) {
-			if bypass.match(r.URL) {
+		return func(u *url.URL) (*url.URL, error) {
+			if bypass.match(u) {
 				return nil, nil
 			}
 			return proxy, nil
 		}
 	}
-	return http.ProxyFromEnvironment
+	return func(u *url.URL) (*url.URL, error) {
+		return http.ProxyFromEnvironment(&http.Request{URL: u})
+	}
+}
+
+// proxyFunc returns the transport's Proxy function for the settings.
+// tunnels says that the channel's own CONNECT dialer carries https
+// requests: the transport then proxies only plain-http ones. stripUser
+// removes a user name and password from the proxy URL, so that the
+// transport does not add a Basic Proxy-Authorization of its own over the
+// channel's proxy authentication.
+func (s *settings) proxyFunc(tunnels, stripUser bool) func(*http.Request) (*url.URL, error) {
+	resolve := s.proxyResolver()
+	if resolve == nil {
+		return nil
+	}
+	if !tunnels && !stripUser && s.proxyMode == ProxyAuto {
+		return http.ProxyFromEnvironment
+	}
+	return func(r *http.Request) (*url.URL, error) {
+		if tunnels && r.URL.Scheme == "https" {
+			return nil, nil
+		}
+		u, err := resolve(r.URL)
+		if err != nil || u == nil || !stripUser || u.User == nil {
+			return u, err
+		}
+		bare := *u
+		bare.User = nil
+		return &bare, nil
+	}
+}
+
+// httpsProxyInEnv reports whether the environment names a proxy for https
+// requests (HTTPS_PROXY or https_proxy), as ProxyAuto reads it.
+func httpsProxyInEnv() bool {
+	return os.Getenv("HTTPS_PROXY") != "" || os.Getenv("https_proxy") != ""
 }
 
 // bypassList is a compiled WWSAPI/WinHTTP-style proxy bypass list.

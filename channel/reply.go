@@ -179,7 +179,11 @@ func (c *Channel) receive(ctx context.Context, msg *message.Message, out any) er
 	body := &serverBody{r: s.r.Body, ctx: ctx}
 	var rd *xmlio.Reader
 	var start *startLimit
+	var verified *any // what message security's Verify returned, recorded once msg is read
 	if streamed {
+		if c.cfg.messageSecurity != nil {
+			return securedStreaming(c.cfg.transfer)
+		}
 		start = newStartLimit(body, c.cfg.maxStreamedStart)
 		rd = xmlio.NewStreamReader(start, c.cfg.readerFor(limit))
 	} else {
@@ -196,6 +200,16 @@ func (c *Channel) receive(ctx context.Context, msg *message.Message, out any) er
 		if err != nil {
 			return err
 		}
+		if c.cfg.messageSecurity != nil {
+			// The request is checked whole before it is parsed; a failure
+			// is answered by Close with the fault it names.
+			setSecurityResult(msg, nil)
+			res, err := c.cfg.verifyReceived(ctx, data, "the request")
+			if err != nil {
+				return err
+			}
+			verified = &res
+		}
 		rd = xmlio.NewReader(data, c.cfg.readerFor(limit))
 	}
 	if err := msg.ReadStart(rd); err != nil {
@@ -203,6 +217,11 @@ func (c *Channel) receive(ctx context.Context, msg *message.Message, out any) er
 	}
 	if start != nil {
 		start.done = true
+	}
+	if verified != nil {
+		if err := c.cfg.acceptSecured(msg, *verified); err != nil {
+			return err
+		}
 	}
 	if streamed && rd.Offset() > c.cfg.maxStreamedStart {
 		return errors.Quotaf("MaxStreamedStartSize",
@@ -299,7 +318,7 @@ func (c *Channel) sendReply(ctx context.Context, reply *message.Message, body an
 		stop := context.AfterFunc(ctx, func() { _ = s.rc.SetWriteDeadline(time.Now()) })
 		defer stop()
 	}
-	wrote, err := c.writeReply(reply, body, request, status, isFault)
+	wrote, err := c.writeReply(ctx, reply, body, request, status, isFault, true)
 	if err != nil && !wrote {
 		// Nothing reached the client: the caller may still send a fault,
 		// and Close answers with one if it does not.
@@ -316,8 +335,9 @@ func (c *Channel) sendReply(ctx context.Context, reply *message.Message, body an
 }
 
 // writeReply writes the reply; wrote says whether anything reached the
-// response (after which no other answer is possible).
-func (c *Channel) writeReply(reply *message.Message, body any, request *message.Message, status int, isFault bool) (wrote bool, err error) {
+// response (after which no other answer is possible). secure applies the
+// channel's message security, if any, to the envelope.
+func (c *Channel) writeReply(ctx context.Context, reply *message.Message, body any, request *message.Message, status int, isFault, secure bool) (wrote bool, err error) {
 	s := c.srv
 	if reply == nil || reply.EnvelopeVersion() != c.cfg.envelope ||
 		(reply.AddressingVersion() != c.cfg.addressing && reply.AddressingVersion() != message.AddressingTransport) {
@@ -362,7 +382,14 @@ func (c *Channel) writeReply(reply *message.Message, body any, request *message.
 	if d := c.cfg.timeouts.Send; d > 0 {
 		_ = s.rc.SetWriteDeadline(time.Now().Add(d))
 	}
+	var sec MessageSecurity
+	if secure {
+		sec = c.cfg.messageSecurity
+	}
 	if c.cfg.transfer&StreamedOutput != 0 {
+		if sec != nil {
+			return false, securedStreaming(c.cfg.transfer)
+		}
 		s.w.WriteHeader(status)
 		cw := &limitWriter{w: s.w, limit: c.cfg.maxStreamed}
 		w := xmlio.NewWriter(cw)
@@ -378,7 +405,7 @@ func (c *Channel) writeReply(reply *message.Message, body any, request *message.
 		}
 		return true, err
 	}
-	sb, err := encodeBuffered(reply, body, c.cfg.maxBuffered)
+	sb, err := encodeSecured(ctx, reply, body, c.cfg.maxBuffered, sec)
 	if err != nil {
 		return false, err // nothing was written: the caller may still send a fault
 	}

@@ -213,7 +213,7 @@ func (x *exchange) run(req *message.Message, body any, reply *message.Message, o
 	if err != nil {
 		return withOp(err, op)
 	}
-	resp, err := c.roundTrip(hreq)
+	resp, err := c.roundTrip(x, hreq)
 	x.finishSend()
 	if err == nil {
 		err = x.sendError() // a streamed writer may have failed after the server answered
@@ -236,8 +236,13 @@ func (x *exchange) run(req *message.Message, body any, reply *message.Message, o
 // roundTrip sends one HTTP request. Without a redirect policy it goes
 // straight to the round tripper, with the cookie jar applied here:
 // http.Client would copy the headers of every request to be ready for a
-// redirect that is not going to be followed.
-func (c *Channel) roundTrip(req *http.Request) (*http.Response, error) {
+// redirect that is not going to be followed. With authentication the
+// round tripper is an authTransport (http_auth.go), which runs the
+// handshake's legs and finds the exchange in the request's context.
+func (c *Channel) roundTrip(x *exchange, req *http.Request) (*http.Response, error) {
+	if _, ok := c.client.Transport.(*authTransport); ok {
+		req = withExchange(req, x)
+	}
 	if c.cfg.redirect != nil {
 		return c.client.Do(req)
 	}
@@ -334,7 +339,7 @@ func (x *exchange) newHTTPRequest(req *message.Message, body any) (*http.Request
 		hreq.Body = x.send.pipe
 		hreq.ContentLength = -1
 	} else {
-		sb, err := encodeBuffered(req, body, c.cfg.maxBuffered)
+		sb, err := x.encodeRequest(req, body)
 		if err != nil {
 			return nil, err
 		}

@@ -378,7 +378,7 @@ func (m *Message) ReadBody(v any) error {
 		}
 		*f = *got
 	} else {
-		name, ok := serialize.ElementName(v)
+		name, ok := elementNameOf(v)
 		if ok && name.Local != "" {
 			if !r.Is(name.Local, name.Space) {
 				return errors.Errorf(errors.InvalidFormat, "line %d: the body element is %s, expected %s", r.Line(), formatName(currentName(r)), formatName(name)).WithOp(op)

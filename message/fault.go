@@ -470,7 +470,7 @@ func FaultDetail(f *errors.Fault, v any) error {
 	if f == nil || v == nil {
 		return errors.Errorf(errors.InvalidArgument, "the fault and the destination must not be nil").WithOp(op)
 	}
-	want, named := serialize.ElementName(v)
+	want, named := elementNameOf(v)
 	named = named && want.Local != ""
 	if f.Detail != nil {
 		for _, child := range f.Detail.ChildElements() {

@@ -2,6 +2,9 @@ package xmlio
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/wsgo/wsgo/errors"
@@ -56,13 +59,10 @@ func (r *Reader) readText() (Kind, *errors.Error) {
 // its value: s itself when it has no reference and no CR, otherwise a copy
 // in r.scratch with references expanded and line ends normalized.
 //
-// swarSkip finds the bytes that may need attention eight at a time; the
-// runs between them are copied with one append.
+// swarSkip finds the bytes that may need attention eight at a time. Up to
+// the first reference or CR nothing is copied; from there decodeCopy
+// copies while it scans.
 func (r *Reader) decodeText(s []byte, at int) ([]byte, *errors.Error) {
-	out := r.scratch
-	mark := len(out)
-	run := 0
-	copied := false
 	for i := 0; ; {
 		if i = swarSkip(s, i, &swarDecode); i >= len(s) {
 			break
@@ -73,26 +73,8 @@ func (r *Reader) decodeText(s []byte, at int) ([]byte, *errors.Error) {
 			continue
 		}
 		switch {
-		case c == '&':
-			out = append(out, s[run:i]...)
-			if e, n := predefinedEntity(s[i+1:]); n > 0 {
-				out = append(out, e)
-				i += n + 1
-			} else {
-				var err *errors.Error
-				if out, i, err = r.appendRef(out, s, i, at, false); err != nil {
-					return nil, err
-				}
-			}
-			run, copied = i, true
-		case c == '\r':
-			out = append(out, s[run:i]...)
-			out = append(out, '\n')
-			i++
-			if i < len(s) && s[i] == '\n' {
-				i++
-			}
-			run, copied = i, true
+		case c == '&', c == '\r':
+			return r.decodeCopy(s, i, at)
 		case c == ']':
 			if bytes.HasPrefix(s[i:], cdataClose) {
 				return nil, r.errAt(at+i, "']]>' is not allowed in text; write it as ]]&gt;")
@@ -108,12 +90,96 @@ func (r *Reader) decodeText(s []byte, at int) ([]byte, *errors.Error) {
 			return nil, r.errAt(at+i, "character U+%04X is not allowed in XML", c)
 		}
 	}
-	if !copied {
-		return s[:len(s):len(s)], nil
+	return s[:len(s):len(s)], nil
+}
+
+// decodeCopy is decodeText from s[i], the first reference or CR of s, on:
+// it appends s[:i] to r.scratch and then the decoded rest, and returns the
+// copy.
+//
+// It copies while it scans: each eight-byte word of s is tested and stored
+// into the output at once, and the output position advances past the bytes
+// before the first stop in it (the bytes after are overwritten by what
+// follows). The decoded text is never longer than s (every reference is
+// longer than what it stands for, and CR LF becomes LF), so the room made
+// up front, len(s) and one word, holds every store.
+func (r *Reader) decodeCopy(s []byte, i, at int) ([]byte, *errors.Error) {
+	out := r.scratch
+	mark := len(out)
+	out = slices.Grow(out, len(s)+8)
+	out = append(out, s[:i]...)
+	o := len(out)
+	buf := out[:cap(out)]
+	for i < len(s) {
+		if len(s)-i >= 8 {
+			x := binary.LittleEndian.Uint64(s[i:])
+			binary.LittleEndian.PutUint64(buf[o:], x)
+			m := swarMatchDecode(x)
+			if m == 0 {
+				i += 8
+				o += 8
+				continue
+			}
+			k := bits.TrailingZeros64(m) >> 3
+			i += k
+			o += k
+		}
+		// s[i] is a stop, or one of the last seven bytes of s.
+		c := s[i]
+		if charClass[c]&cTextStop == 0 {
+			buf[o] = c // tab, LF, or a byte of the tail that needs nothing
+			o++
+			i++
+			continue
+		}
+		switch {
+		case c == '&':
+			if e, n := predefinedEntity(s[i+1:]); n > 0 {
+				buf[o] = e
+				o++
+				i += n + 1
+				continue
+			}
+			var err *errors.Error
+			if out, i, err = r.appendRef(buf[:o], s, i, at, false); err != nil {
+				return nil, err
+			}
+			o = len(out)
+			buf = out[:cap(out)]
+		case c == '\r':
+			buf[o] = '\n'
+			o++
+			i++
+			if i < len(s) && s[i] == '\n' {
+				i++
+			}
+		case c == ']':
+			if bytes.HasPrefix(s[i:], cdataClose) {
+				return nil, r.errAt(at+i, "']]>' is not allowed in text; write it as ]]&gt;")
+			}
+			buf[o] = c
+			o++
+			i++
+		case c >= utf8.RuneSelf:
+			n, err := r.checkRune(s[i:], at+i, -1, "text")
+			if err != nil {
+				return nil, err
+			}
+			o += copy(buf[o:], s[i:i+n])
+			i += n
+		default:
+			return nil, r.errAt(at+i, "character U+%04X is not allowed in XML", c)
+		}
 	}
-	out = append(out, s[run:]...)
-	r.scratch = out
-	return out[mark:len(out):len(out)], nil
+	r.scratch = buf[:o]
+	return buf[mark:o:o], nil
+}
+
+// swarMatchDecode is swarMatch for the stops of swarDecode (& and ], C0
+// controls, bytes from 0x80 on), with the comparands as constants.
+func swarMatchDecode(x uint64) uint64 {
+	const amp, rsqb = swarOnes * '&', swarOnes * ']'
+	return (x | swarZeros(x^amp) | swarZeros(x^rsqb) | (x-swarOnes*0x20)&^x) & swarHighs
 }
 
 // predefinedEntity matches one of the five predefined entity references
@@ -121,26 +187,40 @@ func (r *Reader) decodeText(s []byte, at int) ([]byte, *errors.Error) {
 // an '&'. It returns the character and the length matched, or 0, 0 when s
 // starts with anything else, which appendRef then parses or reports.
 func predefinedEntity(s []byte) (byte, int) {
-	if len(s) < 3 {
+	if len(s) < 4 {
+		if len(s) == 3 && s[2] == ';' && s[1] == 't' {
+			switch s[0] {
+			case 'l':
+				return '<', 3
+			case 'g':
+				return '>', 3
+			}
+		}
 		return 0, 0
 	}
-	switch s[0] {
-	case 'l', 'g':
-		if s[1] == 't' && s[2] == ';' {
-			if s[0] == 'l' {
-				return '<', 3
-			}
-			return '>', 3
-		}
-	case 'a':
-		if len(s) >= 4 && s[3] == ';' && s[1] == 'm' && s[2] == 'p' {
-			return '&', 4
-		}
-		if len(s) >= 5 && s[4] == ';' && s[1] == 'p' && s[2] == 'o' && s[3] == 's' {
+	// The first four bytes as one little-endian word: "lt;" and "gt;" are
+	// its low three bytes, "amp;" all four, "apos" and "quot" all four
+	// before a ';'.
+	const (
+		lt   = 'l' | 't'<<8 | ';'<<16
+		gt   = 'g' | 't'<<8 | ';'<<16
+		amp  = 'a' | 'm'<<8 | 'p'<<16 | ';'<<24
+		apos = 'a' | 'p'<<8 | 'o'<<16 | 's'<<24
+		quot = 'q' | 'u'<<8 | 'o'<<16 | 't'<<24
+	)
+	w := binary.LittleEndian.Uint32(s)
+	switch {
+	case w&0xFFFFFF == lt:
+		return '<', 3
+	case w&0xFFFFFF == gt:
+		return '>', 3
+	case w == amp:
+		return '&', 4
+	case len(s) >= 5 && s[4] == ';':
+		switch w {
+		case apos:
 			return '\'', 5
-		}
-	case 'q':
-		if len(s) >= 5 && s[4] == ';' && s[1] == 'u' && s[2] == 'o' && s[3] == 't' {
+		case quot:
 			return '"', 5
 		}
 	}
