@@ -47,7 +47,34 @@
 //	                   NO_PROXY; loopback is always direct)
 //	-cacert FILE       trust the CA certificates in this PEM file
 //	-cert FILE -key FILE
-//	                   client certificate and key (PEM)
+//	                   client certificate and key (PEM), for mutual TLS
+//	-ignore-cert expired,cn,untrusted-root,usage,revocation
+//	                   accept a server certificate despite these failure
+//	                   classes, each named (there is no "all")
+//	-tls-min 1.2|1.3   the lowest TLS version accepted (default 1.2)
+//	-auth basic|digest|ntlm|negotiate|auto
+//	                   HTTP authentication to the service, comma-separated
+//	                   schemes; auto (the default with -user) takes the
+//	                   strongest the service offers
+//	-user NAME         user, DOMAIN\user or user@REALM
+//	-password-file FILE, -password-env VAR
+//	                   where the password is; without either, wssend reads
+//	                   $WSSEND_PASSWORD, else asks on the terminal
+//	-basic-over-http   allow Basic over plain http://
+//	-proxy-auth, -proxy-user, -proxy-password-file, -proxy-password-env
+//	                   the same for the proxy ($WSSEND_PROXY_PASSWORD)
+//	-krb5-conf FILE, -keytab FILE, -ccache FILE, -spn NAME
+//	                   Kerberos for negotiate: configuration, a keytab or a
+//	                   kinit credential cache instead of a password, the
+//	                   service principal (default HTTP/ and the URL's host)
+//	-wss-user NAME     add a WS-Security UsernameToken (password from
+//	                   -wss-password-file, -wss-password-env,
+//	                   $WSSEND_WSS_PASSWORD or the terminal); -wss-digest
+//	                   sends it as PasswordDigest
+//	-wss-timestamp D   add a wsu:Timestamp valid for D
+//	-wss-sign CERT.pem KEY.pem
+//	                   sign Body and Timestamp (exclusive C14N, RSA-SHA256)
+//	-wss-verify-reply  require a reply signed by a certificate -cacert trusts
 //	-max-size N        largest envelope sent or received (default 64M)
 //	-o FILE            write the reply to FILE
 //	-body-only         print only the reply's body element(s)
@@ -56,7 +83,12 @@
 //	                   HTTP headers and envelope, response status, headers and
 //	                   body; Authorization and Proxy-Authorization keep only
 //	                   their scheme ("Basic ***"), Cookie and Set-Cookie are
-//	                   masked whole, and a password in the URL is redacted
+//	                   masked whole, a password in the URL is redacted, and
+//	                   so is a WS-Security wsse:Password
+//
+// Passwords never need to be on the command line, where other users of the
+// machine can read them: they come from a file, an environment variable or
+// the terminal.
 //
 // There is no flag to skip certificate verification: to call a service
 // with a test certificate, trust its CA with -cacert.
@@ -80,8 +112,9 @@
 //	                  407 (EndpointAccessDenied, ProxyAccessDenied,
 //	                  ServerRequires*Auth, ProxyRequires*Auth,
 //	                  SecurityTokenExpired)
-//	  6  tls          untrusted, expired or mismatched certificate, failed
-//	                  handshake (Cert*, SecurityVerificationFailure,
+//	  6  security     untrusted, expired or mismatched certificate, failed
+//	                  handshake, a WS-Security check that failed
+//	                  (Cert*, SecurityVerificationFailure,
 //	                  SecuritySystemFailure)
 //	  7  timeout      -timeout or a phase timeout expired (OperationTimedOut)
 //	  8  quota        a message over -max-size or another reader limit

@@ -51,7 +51,7 @@ var exitClasses = []exitClass{
 			errors.ServerRequiresBasicAuth, errors.ServerRequiresDigestAuth, errors.ServerRequiresNTLMAuth, errors.ServerRequiresNegotiateAuth,
 			errors.ProxyRequiresBasicAuth, errors.ProxyRequiresDigestAuth, errors.ProxyRequiresNTLMAuth, errors.ProxyRequiresNegotiateAuth,
 			errors.SecurityTokenExpired}},
-	{exitTLS, "tls", "TLS failure: untrusted, expired or mismatched certificate, failed handshake",
+	{exitTLS, "security", "TLS or message security failure: untrusted, expired or mismatched certificate, failed handshake, a WS-Security check that failed",
 		[]errors.Code{errors.CertExpired, errors.CertUntrustedRoot, errors.CertCNNoMatch, errors.CertWrongUsage,
 			errors.CertRevocationOffline, errors.SecurityVerificationFailure, errors.SecuritySystemFailure}},
 	{exitTimeout, "timeout", "the exchange took longer than -timeout (or a 30 s phase timeout)",

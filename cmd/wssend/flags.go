@@ -45,6 +45,8 @@ type options struct {
 	bodyOnly bool
 	pretty   triState
 	verbose  bool
+
+	sec securityFlags
 }
 
 // httpHeader is one -H flag.
@@ -111,6 +113,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.StringVar(&o.output, "o", "", "write the reply to `FILE` instead of stdout")
 	fs.BoolVar(&o.bodyOnly, "body-only", false, "print only the reply's body element(s), not the whole envelope")
 	fs.Var(&o.pretty, "pretty", "indent the XML printed (default: when stdout is a terminal); -pretty=false prints it as received")
+	declareSecurityFlags(fs, &o.sec)
 	fs.BoolVar(&o.verbose, "v", false, "print the whole exchange to stderr: request and reply, HTTP headers and envelopes, secrets masked")
 	return fs
 }
@@ -120,6 +123,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 func parseArgs(args []string) (*options, error) {
 	o := &options{soap: message.SOAP11, maxSize: defaultMaxSize}
 	fs := newFlagSet(o)
+	args = joinTwoArgFlags(args)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -197,7 +201,7 @@ func (o *options) check(fs *flag.FlagSet) error {
 	if o.maxSize <= 0 {
 		return usageErrorf("-max-size must be positive")
 	}
-	return nil
+	return o.checkSecurity(set)
 }
 
 // parseHTTPHeader parses an -H value, "Name: value".

@@ -145,6 +145,9 @@ func send(ctx context.Context, o *options, stdin io.Reader, stderr io.Writer) (*
 		body = bodyWriter(data)
 	}
 
+	if err := o.resolvePasswords(); err != nil {
+		return nil, err
+	}
 	opts, err := channelOptions(o, env, addr)
 	if err != nil {
 		return nil, err

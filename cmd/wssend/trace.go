@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -31,9 +32,19 @@ func (t *tracer) request(req *http.Request, envelope []byte) {
 	t.headers("> ", req.Header)
 	fmt.Fprintln(t.w, ">")
 	if envelope != nil {
-		_ = writeXML(t.w, envelope, t.pretty)
+		_ = writeXML(t.w, maskPasswords(envelope), t.pretty)
 	}
 	fmt.Fprintln(t.w)
+}
+
+// passwordElement matches a WS-Security wsse:Password element (any
+// prefix) and its text.
+var passwordElement = regexp.MustCompile(`(<(?:[A-Za-z_][\w.-]*:)?Password(?:\s[^>]*)?>)([^<]*)(</)`)
+
+// maskPasswords hides the text of UsernameToken passwords (PasswordText
+// and PasswordDigest alike: a digest can be replayed within its window).
+func maskPasswords(envelope []byte) []byte {
+	return passwordElement.ReplaceAll(envelope, []byte("${1}(hidden)${3}"))
 }
 
 // response prints the status line and headers of the response.
