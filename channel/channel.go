@@ -104,7 +104,17 @@ func (s *settings) validate() error {
 	if s.cookies != AutoCookies && s.cookies != ManualCookies {
 		return errors.Errorf(errors.InvalidArgument, "unknown cookie mode %d", s.cookies)
 	}
-	return s.validateAuth()
+	if err := s.validateAuth(); err != nil {
+		return err
+	}
+	if s.transportSecurity != nil {
+		// A bad MinVersion or unknown IgnoreCertFailures bits fail here
+		// rather than at the first https exchange.
+		if _, err := s.clientTLSConfig(""); err != nil {
+			return err
+		}
+	}
+	return s.validateMessageSecurity()
 }
 
 // Type returns the channel's type.
@@ -314,7 +324,7 @@ func (c *Channel) Close(ctx context.Context) error {
 	if c.transport != nil {
 		c.transport.CloseIdleConnections()
 	}
-	c.closeAuthLanes()
+	c.closeAuth()
 	if c.srv != nil {
 		c.finishServer()
 	}
@@ -341,7 +351,7 @@ func (c *Channel) Abort() {
 	if c.srv != nil {
 		c.srv.abort()
 	}
-	c.closeAuthLanes()
+	c.closeAuth()
 }
 
 // Reset returns a Created or Closed channel to Created for reuse with
@@ -357,6 +367,7 @@ func (c *Channel) Reset() error {
 	}
 	c.state = transitions[opReset].done
 	c.address, c.addrStr = nil, ""
+	c.reopenAuth()
 	c.cancel(nil)
 	c.abort, c.cancel = context.WithCancelCause(context.Background())
 	return nil

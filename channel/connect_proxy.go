@@ -168,6 +168,11 @@ func connectStatusError(pu *url.URL, addr string, resp *http.Response, data []by
 	case http.StatusForbidden:
 		code = errors.ProxyAccessDenied
 		msg = fmt.Sprintf("the proxy at %s does not allow a tunnel to %s (HTTP %s)", pu.Host, addr, resp.Status)
+	case http.StatusUnauthorized:
+		// No service has been reached yet: a 401 to CONNECT is the
+		// proxy's own. tinyproxy answers wrong proxy credentials so.
+		code = errors.ProxyAccessDenied
+		msg = fmt.Sprintf("the proxy at %s refused the tunnel to %s with HTTP %s: it did not accept the proxy credentials", pu.Host, addr, resp.Status)
 	default:
 		msg = fmt.Sprintf("the proxy at %s refused the tunnel to %s with HTTP %s", pu.Host, addr, resp.Status)
 	}

@@ -49,10 +49,24 @@ type sessionKey struct {
 }
 
 // sessionCache keeps the Basic and Digest sessions of a channel, per
-// target and origin, so that later requests answer up front.
+// target and origin, so that later requests answer up front, and the
+// channel's Authenticators, one per target and credentials, which make
+// every session and own the Kerberos logins Negotiate sessions share.
+// Close and Abort close the Authenticators (closeAuth), which ends the
+// logins and their renewal goroutines; Reset opens the cache again.
 type sessionCache struct {
-	mu sync.Mutex
-	m  map[sessionKey]security.Session
+	mu     sync.Mutex
+	m      map[sessionKey]security.Session
+	auths  map[authKey]*security.Authenticator
+	closed bool
+}
+
+// authKey names one of a channel's Authenticators. The proxy's
+// credentials may come from its URL, so a channel can have several for
+// the proxy.
+type authKey struct {
+	target security.Target
+	cred   security.Credentials
 }
 
 func (c *sessionCache) get(k sessionKey) security.Session {
@@ -68,6 +82,49 @@ func (c *sessionCache) put(k sessionKey, s security.Session) {
 		c.m = make(map[sessionKey]security.Session)
 	}
 	c.m[k] = s
+}
+
+// newSession returns a session of the single scheme sc for target with
+// cred, from the channel's Authenticator for them (made on first use).
+func (c *sessionCache) newSession(sc security.Scheme, target security.Target, cred security.Credentials) (security.Session, error) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil, errors.Errorf(errors.InvalidOperation,
+			"%v authentication for the %v: the channel was closed or aborted; Reset and Open it again", sc, target)
+	}
+	k := authKey{target, cred}
+	a := c.auths[k]
+	if a == nil {
+		if c.auths == nil {
+			c.auths = make(map[authKey]*security.Authenticator)
+		}
+		a = security.NewAuthenticator(target, cred)
+		c.auths[k] = a
+	}
+	c.mu.Unlock()
+	return a.NewSession(sc)
+}
+
+// close closes the Authenticators: their Kerberos logins are destroyed
+// (those still in use by an aborted exchange when it lets go), and no
+// session is made until reopen.
+func (c *sessionCache) close() {
+	c.mu.Lock()
+	auths := c.auths
+	c.auths, c.closed = nil, true
+	c.mu.Unlock()
+	for _, a := range auths {
+		a.Close()
+	}
+}
+
+// reopen lets a closed cache make sessions again, with new
+// Authenticators (Reset).
+func (c *sessionCache) reopen() {
+	c.mu.Lock()
+	c.closed = false
+	c.mu.Unlock()
 }
 
 // origin returns the scheme, host and port of u ("https://host:443").
@@ -97,15 +154,37 @@ type authTransport struct {
 	lanes    *lanePool // nil: requests go to base
 }
 
-// closeAuthLanes closes the idle connections of the channel's lanes, and
-// those of lanes still lent once they come back (Close and Abort).
-func (c *Channel) closeAuthLanes() {
-	if c.client == nil {
+// closeAuth ends what the channel's authentication holds (Close and
+// Abort): it closes the idle connections of the channel's lanes, and those
+// of lanes still lent once they come back, and closes the channel's
+// Authenticators, which destroys their Kerberos logins.
+func (c *Channel) closeAuth() {
+	a := c.authTransport()
+	if a == nil {
 		return
 	}
-	if a, ok := c.client.Transport.(*authTransport); ok && a.lanes != nil {
+	if a.lanes != nil {
 		a.lanes.closeIdle()
 	}
+	a.keep.close()
+}
+
+// reopenAuth readies a closed channel's authentication for another Open
+// (Reset).
+func (c *Channel) reopenAuth() {
+	if a := c.authTransport(); a != nil {
+		a.keep.reopen()
+	}
+}
+
+// authTransport returns the channel's authTransport, or nil when it
+// authenticates nothing itself.
+func (c *Channel) authTransport() *authTransport {
+	if c.client == nil {
+		return nil
+	}
+	a, _ := c.client.Transport.(*authTransport)
+	return a
 }
 
 // RoundTrip sends req through the authentication handshake.
@@ -248,7 +327,7 @@ func (l *authLeg) upFront(keep *sessionCache) error {
 	if l.allowed&security.AnyScheme != security.Basic {
 		return nil // probe: the peer says which scheme it wants
 	}
-	s, err := security.NewSession(security.Basic, l.target, l.cfg.cred)
+	s, err := keep.newSession(security.Basic, l.target, l.cfg.cred)
 	if err != nil {
 		return err
 	}
@@ -486,7 +565,7 @@ func (l *authLeg) choose(keep *sessionCache, resp *http.Response, data []byte, w
 		s := l.session
 		if s == nil || s.Scheme() != one {
 			var err error
-			if s, err = security.NewSession(one, l.target, l.cfg.cred); err != nil {
+			if s, err = keep.newSession(one, l.target, l.cfg.cred); err != nil {
 				if l.fallsBack(one, chs, err) {
 					negotiateErr = err
 					continue

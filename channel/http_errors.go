@@ -97,10 +97,9 @@ func classifyNetError(err error) *errors.Error {
 		return errors.Errorf(errors.SecurityVerificationFailure,
 			"the server did not answer the TLS handshake with TLS; is the address http:// rather than https://? %w", err)
 	}
-	var alert tls.AlertError
-	if errors.As(err, &alert) {
+	if alert, ok := tlsAlert(err); ok {
 		return errors.Errorf(errors.SecurityVerificationFailure,
-			"the TLS handshake failed: the server sent alert %q (no common protocol version or cipher, or a client certificate is required)", alert.Error())
+			"the TLS handshake failed: the server sent alert %q (no common protocol version or cipher, or a client certificate is required)", alert)
 	}
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -129,6 +128,23 @@ func classifyNetError(err error) *errors.Error {
 		return errors.Errorf(errors.EndpointDisconnected, "the service closed the connection: %w", err)
 	}
 	return errors.Errorf(errors.Other, "the HTTP exchange failed: %w", err)
+}
+
+// tlsAlert returns the text of the TLS alert that ended a handshake
+// ("tls: protocol version not supported"). On a TCP connection crypto/tls
+// reports the peer's alert as a *net.OpError with Op "remote error" around
+// its unexported alert type, whose text starts "tls: "; tls.AlertError is
+// what QUIC connections return.
+func tlsAlert(err error) (string, bool) {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "remote error" && op.Err != nil && strings.HasPrefix(op.Err.Error(), "tls: ") {
+		return op.Err.Error(), true
+	}
+	var alert tls.AlertError
+	if errors.As(err, &alert) {
+		return alert.Error(), true
+	}
+	return "", false
 }
 
 // certificateError classifies a certificate verification failure into

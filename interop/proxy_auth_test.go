@@ -112,10 +112,19 @@ func TestProxyAuthTinyproxy(t *testing.T) {
 	// closes at once, without reading the body: the kernel then resets
 	// the connection and drops the unread 407 (EndpointDisconnected). A
 	// CONNECT has no body, so its 407 arrives.
+	be := startTLSBackend(t)
 	t.Run("no credentials/https-connect", func(t *testing.T) {
-		be := startTLSBackend(t)
 		err := callAdd(t, be.URL, channel.WithCustomProxy(p.URL), channel.WithTransportSecurity(*be.roots))
 		wantCode(t, err, errors.ProxyRequiresBasicAuth)
+	})
+	// Wrong credentials get "HTTP/1.0 401" with WWW-Authenticate from
+	// tinyproxy itself. To a CONNECT that can only be the proxy speaking.
+	// (For a forwarded request it cannot be told from the service's 401;
+	// there wsgo reports ServerRequiresBasicAuth.)
+	t.Run("wrong password/https-connect", func(t *testing.T) {
+		err := callAdd(t, be.URL, channel.WithCustomProxy(p.URL), channel.WithTransportSecurity(*be.roots),
+			channel.WithProxyAuth(security.Basic, wrongUser))
+		wantCode(t, err, errors.ProxyAccessDenied)
 	})
 }
 

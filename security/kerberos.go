@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/jcmturner/gokrb5/v8/client"
 	"github.com/jcmturner/gokrb5/v8/config"
@@ -25,9 +24,9 @@ type krbSource struct {
 	ccache     string
 }
 
-// key identifies the source for the client cache. The password enters
-// only as a hash, so that two sessions with different passwords for one
-// principal never share a login.
+// key identifies the source among an Authenticator's logins. The
+// password enters only as a hash, so that two sessions with different
+// passwords for one principal never share a login.
 func (s krbSource) key() string {
 	sum := sha256.Sum256([]byte(s.password))
 	return strings.Join([]string{s.configPath, s.user, s.realm, s.keytab, s.ccache, string(sum[:])}, "\x00")
@@ -103,47 +102,6 @@ func krbSourceOf(target Target, cred Credentials) (krbSource, error) {
 			"Negotiate for the %v: user %q has no password, keytab or credential cache (set Credentials.Password, Kerberos.Keytab, Kerberos.CCache or $KRB5CCNAME)", target, src.user)
 	}
 	return src, nil
-}
-
-// krbClients caches Kerberos clients per source: one login (one TGT) per
-// principal, password or keytab and configuration, shared by all sessions.
-// A gokrb5 client is safe for concurrent use and caches service tickets.
-var krbClients struct {
-	mu sync.Mutex
-	m  map[string]*krbClientEntry
-}
-
-type krbClientEntry struct {
-	once sync.Once
-	cl   *client.Client
-	err  error
-}
-
-// krbClient returns the logged-in client for src, logging in on first use.
-// A failed login is not cached, so that the next request tries again.
-func krbClient(target Target, src krbSource) (*client.Client, error) {
-	key := src.key()
-	krbClients.mu.Lock()
-	if krbClients.m == nil {
-		krbClients.m = make(map[string]*krbClientEntry)
-	}
-	e, ok := krbClients.m[key]
-	if !ok {
-		e = new(krbClientEntry)
-		krbClients.m[key] = e
-	}
-	krbClients.mu.Unlock()
-
-	e.once.Do(func() { e.cl, e.err = newKrbClient(target, src) })
-	if e.err != nil {
-		krbClients.mu.Lock()
-		if krbClients.m[key] == e {
-			delete(krbClients.m, key)
-		}
-		krbClients.mu.Unlock()
-		return nil, e.err
-	}
-	return e.cl, nil
 }
 
 // newKrbClient loads the configuration and the credentials of src and logs

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jcmturner/gofork/encoding/asn1"
 	"github.com/jcmturner/gokrb5/v8/asn1tools"
+	"github.com/jcmturner/gokrb5/v8/client"
 	krbcrypto "github.com/jcmturner/gokrb5/v8/crypto"
 	"github.com/jcmturner/gokrb5/v8/gssapi"
 	"github.com/jcmturner/gokrb5/v8/iana/chksumtype"
@@ -46,6 +47,9 @@ type negotiateSession struct {
 	target Target
 	src    krbSource
 	spn    string // Kerberos.SPN; empty derives "HTTP/" + host
+	// auth lends the Kerberos login; nil (package NewSession): the
+	// session logs in for its ticket and destroys the login at once.
+	auth *Authenticator
 
 	mu    sync.Mutex
 	state negotiateState
@@ -228,10 +232,11 @@ func (s *negotiateSession) initToken(req *Request) ([]byte, error) {
 		}
 		bindings = ntlmChannelBindingHash(ep)
 	}
-	cl, err := krbClient(s.target, s.src)
+	cl, release, err := s.login()
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	tkt, key, err := cl.GetServiceTicket(spn)
 	if err != nil {
 		return nil, kdcError(s.target, s.src.principal()+" (ticket for "+spn+")", cl.Config, cl.Credentials.Domain(), err)
@@ -242,6 +247,20 @@ func (s *negotiateSession) initToken(req *Request) ([]byte, error) {
 	}
 	s.key, s.ctime, s.cusec = key, auth.CTime, auth.Cusec
 	return tok, nil
+}
+
+// login returns a logged-in Kerberos client and the function to call
+// once the ticket is obtained: the Authenticator's shared login, or a
+// login of the session's own that release destroys.
+func (s *negotiateSession) login() (*client.Client, func(), error) {
+	if s.auth != nil {
+		return s.auth.login(s.src)
+	}
+	cl, err := newKrbClient(s.target, s.src)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cl, cl.Destroy, nil
 }
 
 // negTokenInit builds the SPNEGO NegTokenInit (RFC 4178 §4.2.1) wrapping a

@@ -20,6 +20,15 @@ import (
 // from its last nonce. NTLM and Negotiate sessions drive one handshake on
 // one connection.
 //
+// A Negotiate session made here logs in to Kerberos on its own, in its
+// first Authorize, and destroys that login (which ends the ticket renewal
+// goroutine gokrb5 starts with it) before Authorize returns, whether it
+// built its token or failed: the login only serves to get the one service
+// ticket the handshake sends, and nothing of it outlives Authorize, so a
+// session that is dropped without Complete leaves nothing running either.
+// Each such session logs in again; a client that makes many sessions (a
+// channel) shares one login through an [Authenticator] instead.
+//
 // A session recognises the legs of one request by their *Request: the
 // channel passes the same pointer to every Authorize call of one request
 // (the first send, the answer to a 401 or 407, a retry after stale=true),
@@ -32,9 +41,8 @@ import (
 // when cred lacks what the scheme needs (a user name, a user name without
 // ':' for Basic, a Kerberos source for Negotiate).
 func NewSession(s Scheme, target Target, cred Credentials) (Session, error) {
-	if target != Service && target != Proxy {
-		return nil, errors.Errorf(errors.InvalidArgument,
-			"authentication target %d is neither Service (1) nor Proxy (2)", int(target))
+	if err := checkTarget(target); err != nil {
+		return nil, err
 	}
 	switch s {
 	case Basic:
@@ -55,6 +63,15 @@ func NewSession(s Scheme, target Target, cred Credentials) (Session, error) {
 	}
 	return nil, errors.Errorf(errors.InvalidArgument,
 		"unknown authentication scheme %v: want Basic, Digest, NTLM or Negotiate", s)
+}
+
+// checkTarget fails unless target is Service or Proxy.
+func checkTarget(target Target) error {
+	if target != Service && target != Proxy {
+		return errors.Errorf(errors.InvalidArgument,
+			"authentication target %d is neither Service (1) nor Proxy (2)", int(target))
+	}
+	return nil
 }
 
 // session turns a constructor's result into NewSession's, so that a
