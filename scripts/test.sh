@@ -5,7 +5,9 @@
 # (testdata/fuzz/...) run as ordinary test cases.
 #
 # The interop tests talk to real third-party SOAP stacks (node-soap, Spyne,
-# zeep) started on loopback. This script installs them when they are missing
+# zeep), web servers and proxies (apache, lighttpd, squid, tinyproxy) and an
+# MIT Kerberos KDC, all started on loopback. This script installs them when
+# they are missing
 # (scripts/peers.sh) and sets WSGO_PEERS=require, so a peer that cannot be
 # installed or started fails the run instead of being skipped. Plain
 # `go test ./...` skips those tests when the peers are absent.
