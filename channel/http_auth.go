@@ -149,7 +149,6 @@ type authTransport struct {
 	s        *settings
 	base     http.RoundTripper
 	proxyFor func(*url.URL) (*url.URL, error) // forwarding proxy of plain-http requests; nil: not known
-	tunnels  bool                             // https requests go through the channel's CONNECT dialer
 	keep     *sessionCache
 	lanes    *lanePool // nil: requests go to base
 }
@@ -283,7 +282,11 @@ func (h *handshake) init() error {
 	}
 	svc.req = &security.Request{Method: h.req.Method, URI: u.RequestURI(), Host: u.Hostname(), Body: body}
 
-	if a.proxyFor != nil && (u.Scheme == "http" || !a.tunnels) {
+	// Only a plain-HTTP request is read by the proxy. An https request
+	// travels inside a CONNECT tunnel: the channel's own dialer answers
+	// the proxy there, and a Proxy-Authorization header on the request
+	// itself would be sent, inside TLS, to the service.
+	if a.proxyFor != nil && u.Scheme == "http" {
 		pu, err := a.proxyFor(u)
 		if err != nil {
 			return errors.Errorf(errors.ProxyFailure, "could not determine the proxy for %s: %w", svc.origin, err)

@@ -86,6 +86,15 @@ func (x *exchange) errorStatus(resp *http.Response, body io.Reader, reply *messa
 	if t := x.c.cfg.trace; t != nil && t.ResponseBody != nil {
 		t.ResponseBody(data)
 	}
+	if xmlBody && x.c.cfg.messageSecurity != nil && len(bytes.TrimSpace(data)) > 0 {
+		// A client that verifies replies verifies faults too: an
+		// unsigned fault could come from anyone on the path (WCF refuses
+		// "an unsecured or incorrectly secured fault" likewise).
+		if _, err := x.c.cfg.verifyReceived(x.ctx, data, "the fault"); err != nil {
+			return errors.Errorf(errors.CodeOf(err),
+				"the service answered HTTP %s with an XML body (a fault?) that failed message security verification; it is not trusted: %w", resp.Status, err)
+		}
+	}
 	if xmlBody {
 		if f := x.readFaultInto(reply, resp, data); f != nil {
 			return faultError(f, resp)

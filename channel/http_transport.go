@@ -29,7 +29,6 @@ func (s *settings) newHTTPClient() (client *http.Client, transport *http.Transpo
 		a := &authTransport{s: s, base: rt, keep: keep}
 		if transport != nil {
 			a.proxyFor = s.proxyResolver()
-			a.tunnels = transport.DialTLSContext != nil
 			if s.connectionBound() {
 				a.lanes = newLanePool(transport, s.maxConnsPerHost, s.keepAlive)
 			}

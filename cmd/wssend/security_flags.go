@@ -123,7 +123,7 @@ func declareSecurityFlags(fs *flag.FlagSet, s *securityFlags) {
 		}
 		return nil
 	})
-	fs.BoolVar(&s.wss.verifyReply, "wss-verify-reply", false, "require the reply to be signed, by a certificate -cacert (or the system) trusts")
+	fs.BoolVar(&s.wss.verifyReply, "wss-verify-reply", false, "require the reply to be signed by a certificate that chains to -cacert (which it needs)")
 }
 
 // joinTwoArgFlags turns "-wss-sign CERT KEY" into one argument, so that

@@ -120,11 +120,10 @@ func messageSecurity(o *options, roots *x509.CertPool) (channel.MessageSecurity,
 		client.Requests = sec
 	}
 	if w.verifyReply {
+		// Only the CAs named with -cacert: with the system's roots, any
+		// publicly issued certificate could sign a forged reply.
 		if roots == nil {
-			var err error
-			if roots, err = x509.SystemCertPool(); err != nil {
-				return nil, usageErrorf("-wss-verify-reply: no system certificates (%v); give the signer's CA with -cacert", err)
-			}
+			return nil, usageErrorf("-wss-verify-reply needs -cacert: the CA (or the certificate itself) that the service's signing certificate must chain to")
 		}
 		v, err := wssec.NewVerifier(wssec.Policy{RequireSignature: true, Roots: roots})
 		if err != nil {

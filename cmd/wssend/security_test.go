@@ -236,6 +236,8 @@ func TestWSSecurityFlags(t *testing.T) {
 	if !strings.Contains(r.stderr, "FailedAuthentication") {
 		t.Errorf("stderr: %s", r.stderr)
 	}
+	// Reply verification trusts only -cacert, never the system's roots.
+	runWith(t, addBody, append(append([]string{"-wss-verify-reply"}, args...), srv.URL)...).want(t, exitUsage)
 	// Without a signature the host refuses the request.
 	runWith(t, addBody, "-wss-user", "alice", "-wss-digest", "-action", addAction, srv.URL).want(t, exitFault)
 }

@@ -50,7 +50,10 @@ func (w window) checkCreated(what, s string) (time.Time, error) {
 		return t, fail(InvalidSecurity, "%s Created %s is in the future (now %s, clock skew allowed %v); check the sender's clock",
 			what, formatTime(t), formatTime(w.now), w.skew)
 	}
-	if t.Before(w.now.Add(-w.maxAge - w.skew)) {
+	// At exactly the limit the message is already too old: the replay
+	// cache forgets an entry at that instant (until), so accepting it
+	// would let a replay through.
+	if !t.After(w.now.Add(-w.maxAge - w.skew)) {
 		return t, fail(MessageExpired, "%s Created %s is older than the maximum age %v (plus clock skew %v; now %s)",
 			what, formatTime(t), w.maxAge, w.skew, formatTime(w.now))
 	}

@@ -119,6 +119,12 @@ func (x *verification) signature() error {
 	x.res.Certificate = cert
 	x.res.SignatureMethod = method
 	created := x.res.Created // the signed Timestamp's, checked before
+	if created.IsZero() {
+		// No Timestamp: nothing bounds the message's age, so remember the
+		// signature for a whole window from now rather than not at all.
+		// (Only RequireTimestamp makes old messages fail for good.)
+		created = x.w.now
+	}
 	x.replays = append(x.replays, replayEntry{key: "sig\x00" + string(value), until: x.w.until(created)})
 	return nil
 }
@@ -326,6 +332,11 @@ func (x *verification) keyIdentifier(ki *etree.Element) (*x509.Certificate, erro
 func (x *verification) trust(cert *x509.Certificate) error {
 	p := &x.v.p
 	now := x.w.now
+	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+		// RFC 5280 §4.2.1.3: a key whose usage is restricted, but not to
+		// signing, must not sign (pinned certificates included).
+		return fail(InvalidSecurityToken, "the signing certificate %s may not sign: its key usage allows neither digitalSignature nor nonRepudiation", cert.Subject)
+	}
 	if now.Before(cert.NotBefore) || now.After(cert.NotAfter) {
 		return fail(InvalidSecurityToken, "the signing certificate %s is valid from %s to %s, not now (%s)",
 			cert.Subject, formatTime(cert.NotBefore), formatTime(cert.NotAfter), formatTime(now))
