@@ -50,6 +50,12 @@ func (cd *connectDialer) dialTLS(ctx context.Context, network, addr string) (net
 			return nil, errors.Errorf(errors.ProxyFailure, "could not determine the proxy for https://%s: %w", addr, err)
 		}
 	}
+	// An https:// proxy is itself reached through this function: net/http
+	// asks for the TLS connection to the proxy, at the proxy's address.
+	// That one is dialled directly, not tunnelled through itself.
+	if pu != nil && sameHostPort(pu, addr) {
+		pu = nil
+	}
 	var conn net.Conn
 	if pu == nil {
 		conn, err = cd.d.dialContext(ctx, network, addr)
@@ -65,6 +71,16 @@ func (cd *connectDialer) dialTLS(ctx context.Context, network, addr string) (net
 		return nil, err
 	}
 	return tc, nil
+}
+
+// sameHostPort reports whether addr ("host:port") is the address of the
+// proxy URL pu, its scheme's default port included.
+func sameHostPort(pu *url.URL, addr string) bool {
+	port := pu.Port()
+	if port == "" {
+		port = defaultPort(pu.Scheme)
+	}
+	return strings.EqualFold(net.JoinHostPort(pu.Hostname(), port), addr)
 }
 
 // handshakeTLS runs a client TLS handshake on conn for host, under the
@@ -134,16 +150,20 @@ func (cd *connectDialer) tunnel(ctx context.Context, pu *url.URL, addr string) (
 			return t.established()
 		case resp.StatusCode == http.StatusProxyAuthRequired:
 			data, whole := drainAuthBody(resp.Body)
+			// Only a connection that carried a connection-bound token is
+			// part of the handshake; the 407 to the first CONNECT may
+			// close its connection (squid with keep_alive off).
+			tokenSent := l.sent && l.session != nil && l.session.Scheme().ConnectionBound()
 			if err := l.answer(cd.keep, resp, data, who); err != nil {
 				return nil, err
 			}
 			if !whole || resp.Close {
-				if l.session.Scheme().ConnectionBound() {
+				if l.session.Scheme().ConnectionBound() && tokenSent {
 					return nil, errors.Errorf(errors.ProxyFailure,
 						"the proxy at %s closed the connection after its %v challenge; the %v handshake needs all its legs on one connection",
 						pu.Host, l.session.Scheme(), l.session.Scheme())
 				}
-				t.drop() // Basic and Digest answer on a new connection
+				t.drop() // the answer goes on a new connection
 			}
 		default:
 			data, _ := drainAuthBody(resp.Body)

@@ -380,8 +380,16 @@ func (h *handshake) run(rt http.RoundTripper) (*http.Response, error) {
 			}
 			return nil, err
 		}
+		// Channel bindings come from the TLS the target itself sits
+		// behind. For an http:// service reached through an https proxy,
+		// resp.TLS is the proxy's: the service gets none (MS-NLMP
+		// §2.2.2.1, RFC 5929), the proxy gets those.
 		if resp.TLS != nil {
-			h.service.req.TLS = resp.TLS
+			if h.req.URL.Scheme == "https" {
+				h.service.req.TLS = resp.TLS
+			} else if h.proxy.applies && h.proxy.req != nil && strings.HasPrefix(h.proxy.origin, "https://") {
+				h.proxy.req.TLS = resp.TLS
+			}
 		}
 		var l *authLeg
 		switch {
@@ -405,14 +413,25 @@ func (h *handshake) run(rt http.RoundTripper) (*http.Response, error) {
 		if l.target == security.Proxy {
 			who = "the proxy at " + l.origin
 		}
+		// Whether the request just answered carried a connection-bound
+		// token: only then is the connection part of the handshake.
+		tokenSent := l.sent && l.session != nil && l.session.Scheme().ConnectionBound()
 		if err := l.answer(h.a.keep, resp, data, who); err != nil {
 			return nil, err
 		}
 		if l.session.Scheme().ConnectionBound() && h.ln != nil {
-			if !whole || resp.Close {
+			switch {
+			case (!whole || resp.Close) && tokenSent:
 				return nil, h.connLost()
+			case !whole || resp.Close:
+				// The 401/407 to a request without a token closes its
+				// connection (IIS with HTTP/1.0 or Connection: close,
+				// squid with keep_alive off): nothing is bound to it yet,
+				// so the handshake starts on a new one.
+				h.ln.guard.Store(false)
+			default:
+				h.ln.guard.Store(true) // the next legs must find this connection
 			}
-			h.ln.guard.Store(true) // the next legs must find this connection
 		}
 		if leg+1 >= maxAuthLegs {
 			return nil, errors.Errorf(accessDeniedCode(l.target),

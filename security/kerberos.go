@@ -168,7 +168,11 @@ func kdcError(target Target, principal string, cfg *config.Config, realm string,
 		case "KDC_ERR_C_PRINCIPAL_UNKNOWN":
 			why = "the KDC does not know the user"
 		case "KDC_ERR_S_PRINCIPAL_UNKNOWN":
-			why = "the KDC does not know the service principal (check the SPN, Kerberos.SPN)"
+			// Not a refusal of the user: Kerberos cannot name this server
+			// (an IP address, an alias without an SPN). Windows' Negotiate
+			// falls back to NTLM then, and so does the channel.
+			return errors.Errorf(errors.SecuritySystemFailure,
+				"Negotiate for the %v as %s: the KDC does not know the service principal (%s); use the host name the SPN is registered for, or set Kerberos.SPN", target, principal, name)
 		case "KDC_ERR_CLIENT_REVOKED", "KDC_ERR_KEY_EXPIRED":
 			why = "the account is disabled, locked or its password expired"
 		case "KRB_AP_ERR_SKEW":
