@@ -33,9 +33,8 @@ type Channel struct {
 	state   State
 	address *url.URL
 	addrStr string
-	pending int // exchanges in progress
-	running map[uint64]context.CancelCauseFunc
-	nextID  uint64
+	pending int           // exchanges in progress
+	running *runEntry     // client exchanges in progress, for Abort (a list through the exchanges)
 	idle    chan struct{} // closed when pending drops to 0 while Closing
 	abort   context.Context
 	cancel  context.CancelCauseFunc
@@ -202,35 +201,59 @@ func parseAddress(address string) (*url.URL, error) {
 	return u, nil
 }
 
-// begin registers an exchange on an Open channel and returns its context,
-// which ends when ctx does, when the channel is aborted, or when the
-// exchange cancels it itself (phase timers), and its id for end. Abort
-// cancels the registered exchanges one by one, so exchanges do not contend
-// on a shared context.
-func (c *Channel) begin(ctx context.Context) (context.Context, uint64, context.CancelCauseFunc, error) {
+// runEntry is a client exchange's link in its channel's list of running
+// exchanges: Abort cancels the exchanges on the list one by one, so that
+// exchanges do not contend on a shared context, and a list threaded
+// through the exchanges themselves costs no map update per exchange.
+type runEntry struct {
+	prev, next *runEntry
+	cancel     context.CancelCauseFunc
+}
+
+// begin registers an exchange on an Open channel. With run (a client
+// exchange) it returns the exchange's context, which ends when ctx does,
+// when the channel is aborted, or when the exchange cancels it itself
+// (phase timers), and links run, holding the context's cancel, into the
+// running list; without it (a Reply channel's Receive or SendReply, whose
+// blocked reads and writes Abort ends through the server exchange) it only
+// counts the exchange as pending.
+func (c *Channel) begin(ctx context.Context, run *runEntry) (context.Context, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !transitions[opIO].from.has(c.state) {
-		return nil, 0, nil, stateError(opIO, c.state)
+		return nil, stateError(opIO, c.state)
 	}
 	c.pending++
-	xctx, cancel := context.WithCancelCause(ctx)
-	c.nextID++
-	if c.running == nil {
-		c.running = make(map[uint64]context.CancelCauseFunc)
+	if run == nil {
+		return nil, nil
 	}
-	c.running[c.nextID] = cancel
-	return xctx, c.nextID, cancel, nil
+	xctx, cancel := context.WithCancelCause(ctx)
+	run.cancel = cancel
+	run.prev, run.next = nil, c.running
+	if c.running != nil {
+		c.running.prev = run
+	}
+	c.running = run
+	return xctx, nil
 }
 
-// end unregisters an exchange; broke says whether its failure faults the
-// channel.
-func (c *Channel) end(id uint64, broke bool) {
+// end unregisters an exchange (run as given to begin); broke says whether
+// its failure faults the channel.
+func (c *Channel) end(run *runEntry, broke bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cancel := c.running[id]; cancel != nil {
-		cancel(nil)
-		delete(c.running, id)
+	if run != nil && run.cancel != nil {
+		run.cancel(nil)
+		run.cancel = nil
+		if run.prev != nil {
+			run.prev.next = run.next
+		} else {
+			c.running = run.next
+		}
+		if run.next != nil {
+			run.next.prev = run.prev
+		}
+		run.prev, run.next = nil, nil
 	}
 	if broke && c.state == Open {
 		c.state = transitions[opIO].failure
@@ -244,8 +267,8 @@ func (c *Channel) end(id uint64, broke bool) {
 
 // abortAllLocked cancels every registered exchange.
 func (c *Channel) abortAllLocked() {
-	for _, cancel := range c.running {
-		cancel(errAborted)
+	for run := c.running; run != nil; run = run.next {
+		run.cancel(errAborted)
 	}
 }
 

@@ -41,9 +41,18 @@ var (
 const soapActionKey = "SOAPAction"
 
 // actionHeaders caches the header value of the last action used, since a
-// channel usually sends the same few actions over and over.
+// channel usually sends the same few actions over and over, and the whole
+// request header of the last action sent with a shared header.
 type actionHeaders struct {
-	last atomic.Pointer[actionHeader]
+	last   atomic.Pointer[actionHeader]
+	shared atomic.Pointer[sharedHeader]
+}
+
+// sharedHeader is the complete HTTP header of requests with one action
+// and no mapped headers (see Channel.sharesRequest).
+type sharedHeader struct {
+	action string
+	header http.Header
 }
 
 type actionHeader struct {
@@ -87,6 +96,33 @@ func (a *actionHeaders) value(env message.EnvelopeVersion, action string) []stri
 	return p.value
 }
 
+// requestHeader fills h with the HTTP header of a request with action:
+// the channel's own headers (WithHeader), then the binding's content type
+// and action, user agent and accepted codings (which replace any of the
+// channel's of the same name). Mapped headers come later.
+func (c *Channel) requestHeader(h http.Header, action string) {
+	for k, v := range c.cfg.header {
+		h[k] = append([]string(nil), v...)
+	}
+	c.actions.set(h, c.cfg.envelope, action)
+	h["User-Agent"] = hdrUserAgent
+	h["Accept-Encoding"] = hdrAcceptEncd
+}
+
+// sharedRequestHeader returns the header of requests with action, built
+// once and shared by all of them: only for requests no code of the
+// channel's or the caller's changes after it is built (sharesRequest),
+// since net/http's transport only reads it.
+func (c *Channel) sharedRequestHeader(action string) http.Header {
+	if p := c.actions.shared.Load(); p != nil && p.action == action {
+		return p.header
+	}
+	h := make(http.Header, 4+len(c.cfg.header))
+	c.requestHeader(h, action)
+	c.actions.shared.Store(&sharedHeader{action: action, header: h})
+	return h
+}
+
 // escapeQuoted escapes a value for a quoted-string (RFC 9110 §5.6.4).
 func escapeQuoted(s string) string {
 	if !strings.ContainsAny(s, `"\`) {
@@ -95,11 +131,12 @@ func escapeQuoted(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
 }
 
-// applyMappedHeaders copies a message's mapped headers into h; they replace
-// headers of the same name that the binding set (so a conformance test can
-// send any SOAPAction or Content-Type it likes).
-func applyMappedHeaders(h http.Header, m *message.Message) {
-	for _, name := range m.MappedHeaderNames() {
+// applyMappedHeaders copies a message's mapped headers (names, from
+// MappedHeaderNames) into h; they replace headers of the same name that
+// the binding set (so a conformance test can send any SOAPAction or
+// Content-Type it likes).
+func applyMappedHeaders(h http.Header, m *message.Message, names []string) {
+	for _, name := range names {
 		key := http.CanonicalHeaderKey(name)
 		if key == "Soapaction" {
 			key = soapActionKey // replace the binding's own, not add a second

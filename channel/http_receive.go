@@ -23,9 +23,12 @@ var recvBufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 8192); ret
 // is then read into reply and out.
 func (x *exchange) receive(resp *http.Response, requestID string, reply *message.Message, out any, wantReply bool) error {
 	c := x.c
-	body, err := decodedBody(resp)
-	if err != nil {
-		return err
+	body := io.Reader(resp.Body)
+	if headerValue(resp.Header, "Content-Encoding") != "" {
+		var err error
+		if body, err = decodedBody(resp); err != nil {
+			return err
+		}
 	}
 	x.net = netReader{r: body, x: x}
 	body = &x.net
@@ -44,7 +47,7 @@ func (x *exchange) receive(resp *http.Response, requestID string, reply *message
 			return errors.Errorf(errors.InvalidFormat,
 				"the service accepted the request (HTTP %s) but sent no reply; is the operation one-way? Use Send for one-way operations", resp.Status)
 		}
-		if err := checkMedia(c.cfg.envelope, resp.Header.Get("Content-Type"), "the service"); err != nil {
+		if err := checkMedia(c.cfg.envelope, headerValue(resp.Header, "Content-Type"), "the service"); err != nil {
 			snippet, _ := readLimited(body, 4096)
 			return addBodyHint(err, resp, snippet)
 		}
@@ -67,7 +70,7 @@ func (x *exchange) receive(resp *http.Response, requestID string, reply *message
 		drain(body)
 		return nil
 	}
-	if resp.ContentLength > c.cfg.maxBuffered && resp.Header.Get("Content-Encoding") == "" {
+	if resp.ContentLength > c.cfg.maxBuffered && headerValue(resp.Header, "Content-Encoding") == "" {
 		return errors.Quotaf("MaxBufferedMessageSize",
 			"the reply is %d bytes (Content-Length), over the channel's MaxBufferedMessageSize of %d; raise it with WithMaxBufferedMessageSize or use WithTransferMode(StreamedInput)",
 			resp.ContentLength, c.cfg.maxBuffered)
@@ -112,6 +115,15 @@ func (x *exchange) receive(resp *http.Response, requestID string, reply *message
 		recycleRecvBuffer(bufp)
 	}
 	return err
+}
+
+// headerValue is h.Get(key) for a key already in canonical form, without
+// canonicalizing it again on every exchange.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func recycleRecvBuffer(bufp *[]byte) {

@@ -15,7 +15,8 @@ import (
 // buffered envelope, or a pipe fed by a writer goroutine (streamed output).
 type sendBuffer struct {
 	// buffered
-	buf []byte
+	buf    []byte
+	reader bytes.Reader // the first body's reader (body)
 
 	// streamed
 	pipe *io.PipeReader
@@ -32,34 +33,39 @@ var encodeWriters = sync.Pool{New: func() any { return xmlio.NewBufferWriter(mak
 // returned (the server answered early), so only the garbage collector
 // knows when the bytes are free, and a plain byte slice behind a
 // bytes.Reader lets net/http send the headers and a small body in one write.
-func encodeBuffered(m *message.Message, body any, limit int64) (*sendBuffer, error) {
+func encodeBuffered(m *message.Message, body any, limit int64) ([]byte, error) {
 	return encodeSecured(context.Background(), m, body, limit, nil)
 }
 
 // encodeRequest writes a buffered request envelope, secured when the
-// channel has message security.
+// channel has message security, into the exchange's send buffer.
 func (x *exchange) encodeRequest(req *message.Message, body any) (*sendBuffer, error) {
 	c := x.c
-	if c.cfg.messageSecurity == nil {
-		return encodeBuffered(req, body, c.cfg.maxBuffered)
+	var (
+		env []byte
+		err error
+	)
+	switch {
+	case c.cfg.messageSecurity == nil:
+		env, err = encodeBuffered(req, body, c.cfg.maxBuffered)
+	case c.cfg.transfer&StreamedOutput != 0:
+		err = securedStreaming(c.cfg.transfer)
+	default:
+		env, err = encodeSecured(x.ctx, req, body, c.cfg.maxBuffered, c.cfg.messageSecurity)
 	}
-	if c.cfg.transfer&StreamedOutput != 0 {
-		return nil, securedStreaming(c.cfg.transfer)
+	if err != nil {
+		return nil, err
 	}
-	return encodeSecured(x.ctx, req, body, c.cfg.maxBuffered, c.cfg.messageSecurity)
+	x.sendBuf.buf = env
+	return &x.sendBuf, nil
 }
 
-// encodeSecured is encodeBuffered followed, when sec is not nil, by
-// sec.Secure on the copy; limit bounds the secured envelope as well.
-func encodeSecured(ctx context.Context, m *message.Message, body any, limit int64, sec MessageSecurity) (*sendBuffer, error) {
+// encodePooled writes the whole envelope into a pooled writer, which the
+// caller gives back with releaseWriter once done with its bytes; limit
+// bounds the envelope.
+func encodePooled(m *message.Message, body any, limit int64) (*xmlio.Writer, error) {
 	w := encodeWriters.Get().(*xmlio.Writer)
 	w.Reset(nil)
-	defer func() {
-		if cap(w.Bytes()) <= 1<<20 { // do not pool huge buffers
-			w.Reset(nil)
-			encodeWriters.Put(w)
-		}
-	}()
 	err := writeMessage(m, w, body)
 	if err == nil {
 		err = w.Err()
@@ -70,11 +76,31 @@ func encodeSecured(ctx context.Context, m *message.Message, body any, limit int6
 			len(w.Bytes()), limit)
 	}
 	if err != nil {
+		releaseWriter(w)
+		return nil, err
+	}
+	return w, nil
+}
+
+// releaseWriter returns a writer of encodePooled to the pool.
+func releaseWriter(w *xmlio.Writer) {
+	if cap(w.Bytes()) <= 1<<20 { // do not pool huge buffers
+		w.Reset(nil)
+		encodeWriters.Put(w)
+	}
+}
+
+// encodeSecured is encodeBuffered followed, when sec is not nil, by
+// sec.Secure on the copy; limit bounds the secured envelope as well.
+func encodeSecured(ctx context.Context, m *message.Message, body any, limit int64, sec MessageSecurity) ([]byte, error) {
+	w, err := encodePooled(m, body, limit)
+	if err != nil {
 		return nil, err
 	}
 	env := bytes.Clone(w.Bytes())
+	releaseWriter(w)
 	if sec == nil {
-		return &sendBuffer{buf: env}, nil
+		return env, nil
 	}
 	secured, err := sec.Secure(ctx, env)
 	if err != nil {
@@ -88,7 +114,7 @@ func encodeSecured(ctx context.Context, m *message.Message, body any, limit int6
 			"the secured envelope is %d bytes (%d before message security), over the channel's MaxBufferedMessageSize of %d; raise it with WithMaxBufferedMessageSize",
 			len(secured), len(env), limit)
 	}
-	return &sendBuffer{buf: secured}, nil
+	return secured, nil
 }
 
 // writeMessage writes an Initialized message with body to w.
@@ -104,13 +130,20 @@ func writeMessage(m *message.Message, w *xmlio.Writer, body any) error {
 
 func (sb *sendBuffer) bytes() []byte { return sb.buf }
 
-// body returns a reader of the envelope, of a type net/http recognises as
-// in-memory (io.NopCloser of a *bytes.Reader).
-func (sb *sendBuffer) body() io.ReadCloser { return io.NopCloser(bytes.NewReader(sb.buf)) }
+// body returns the first reader of the envelope, of a type net/http
+// recognises as in-memory (io.NopCloser of a *bytes.Reader).
+func (sb *sendBuffer) body() io.ReadCloser {
+	sb.reader.Reset(sb.buf)
+	return io.NopCloser(&sb.reader)
+}
 
 // getBody is http.Request.GetBody: the transport calls it to resend the
-// request (on a stale keep-alive connection, for a redirect).
-func (sb *sendBuffer) getBody() (io.ReadCloser, error) { return sb.body(), nil }
+// request (on a stale keep-alive connection, for a redirect), with a
+// reader of its own (the first one may still be read by an earlier
+// attempt).
+func (sb *sendBuffer) getBody() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(sb.buf)), nil
+}
 
 // finish ends the exchange's use of the send buffer: a streamed writer is
 // stopped (if the server answered before reading everything) and waited

@@ -124,15 +124,14 @@ func (c *Channel) Receive(ctx context.Context, msg *message.Message, out any) er
 	if c.typ != Reply {
 		return errors.Errorf(errors.InvalidOperation, "Receive is for Reply channels")
 	}
-	_, id, _, err := c.begin(ctx)
-	if err != nil {
+	if _, err := c.begin(ctx, nil); err != nil {
 		return err
 	}
 	s := c.srv
 	s.mu.Lock()
 	if s.received {
 		s.mu.Unlock()
-		c.end(id, false)
+		c.end(nil, false)
 		return errors.Errorf(errors.InvalidOperation, "Receive: an HTTP Reply channel carries one request, already received")
 	}
 	s.received = true
@@ -142,13 +141,13 @@ func (c *Channel) Receive(ctx context.Context, msg *message.Message, out any) er
 		stop := context.AfterFunc(ctx, func() { _ = s.rc.SetReadDeadline(time.Now()) })
 		defer stop()
 	}
-	err = c.receive(ctx, msg, out)
+	err := c.receive(ctx, msg, out)
 	if err != nil {
 		s.mu.Lock()
 		s.recvErr = err
 		s.mu.Unlock()
 	}
-	c.end(id, false)
+	c.end(nil, false)
 	return withOp(err, "receive "+c.addrStr)
 }
 
@@ -300,15 +299,14 @@ func (c *Channel) sendReply(ctx context.Context, reply *message.Message, body an
 	if c.typ != Reply {
 		return errors.Errorf(errors.InvalidOperation, "SendReply and SendFault are for Reply channels")
 	}
-	_, id, _, err := c.begin(ctx)
-	if err != nil {
+	if _, err := c.begin(ctx, nil); err != nil {
 		return err
 	}
 	s := c.srv
 	s.mu.Lock()
 	if s.replied {
 		s.mu.Unlock()
-		c.end(id, false)
+		c.end(nil, false)
 		return errors.Errorf(errors.InvalidOperation, "the reply was already sent; an HTTP Reply channel sends one")
 	}
 	s.replied = true
@@ -330,7 +328,7 @@ func (c *Channel) sendReply(ctx context.Context, reply *message.Message, body an
 	if err != nil && wrote && ctx.Err() != nil {
 		err = contextError(ctx, "reply")
 	}
-	c.end(id, err != nil && wrote)
+	c.end(nil, err != nil && wrote)
 	return withOp(err, "reply "+c.addrStr)
 }
 
@@ -378,7 +376,7 @@ func (c *Channel) writeReply(ctx context.Context, reply *message.Message, body a
 	action, _ := reply.Action()
 	c.actions.set(h, c.cfg.envelope, action)
 	delete(h, soapActionKey) // a request header only
-	applyMappedHeaders(h, reply)
+	applyMappedHeaders(h, reply, reply.MappedHeaderNames())
 	if d := c.cfg.timeouts.Send; d > 0 {
 		_ = s.rc.SetWriteDeadline(time.Now().Add(d))
 	}
@@ -405,16 +403,25 @@ func (c *Channel) writeReply(ctx context.Context, reply *message.Message, body a
 		}
 		return true, err
 	}
-	sb, err := encodeSecured(ctx, reply, body, c.cfg.maxBuffered, sec)
-	if err != nil {
+	var env []byte
+	if sec == nil {
+		// The response writer copies the envelope: it is written straight
+		// from the pooled writer.
+		w, werr := encodePooled(reply, body, c.cfg.maxBuffered)
+		if werr != nil {
+			return false, werr // nothing was written: the caller may still send a fault
+		}
+		defer releaseWriter(w)
+		env = w.Bytes()
+	} else if env, err = encodeSecured(ctx, reply, body, c.cfg.maxBuffered, sec); err != nil {
 		return false, err // nothing was written: the caller may still send a fault
 	}
 	if reply.IsFault() && status == http.StatusOK {
 		status = http.StatusInternalServerError
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(sb.bytes()))}
+	h["Content-Length"] = []string{strconv.Itoa(len(env))}
 	s.w.WriteHeader(status)
-	if _, err := s.w.Write(sb.bytes()); err != nil {
+	if _, err := s.w.Write(env); err != nil {
 		return true, errors.Errorf(errors.EndpointDisconnected, "the client went away while the reply was written: %w", err)
 	}
 	return true, nil

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -48,43 +49,54 @@ func (c *Channel) do(ctx context.Context, req *message.Message, body any, reply 
 	if c.typ != Request {
 		return errors.Errorf(errors.InvalidOperation, "Request and Send are for Request channels; a Reply channel uses Receive and SendReply")
 	}
-	xctx, id, cancel, err := c.begin(ctx)
+	x := &exchange{c: c, caller: ctx}
+	xctx, err := c.begin(ctx, &x.running)
 	if err != nil {
 		return err
 	}
-	x := newExchange(c, xctx, ctx, cancel)
+	x.setContext(xctx)
 	err = x.run(req, body, reply, out, wantReply)
 	x.disarm()
-	c.end(id, x.breaks(err))
+	c.end(&x.running, x.breaks(err))
 	return err
 }
 
 // exchange is the state of one client HTTP exchange.
 type exchange struct {
-	c      *Channel
-	ctx    context.Context // the exchange's context (caller's + abort + phase timers)
-	caller context.Context
-	cancel context.CancelCauseFunc
+	c       *Channel
+	ctx     context.Context // the exchange's context (caller's + abort + phase timers)
+	caller  context.Context
+	cancel  context.CancelCauseFunc
+	running runEntry // the exchange's link in c.running (its cancel is cancel)
 
 	timerMu  sync.Mutex
 	timer    *time.Timer
 	phase    phase // armed: a hook called late cannot go back to an earlier one
 	limit    time.Duration
 	deadline time.Time // of the armed phase; zero when none is armed
+	fireAt   time.Time // when the timer fires, at or before deadline (valid while deadline is set)
 	done     bool      // disarmed for good: hooks the transport calls late do nothing
 
 	connected bool // a connection was obtained (guarded by timerMu): failures from here may break the channel
 
-	trace httptrace.ClientTrace
-	send  *sendBuffer
-	start *startLimit // bounds a streamed reply's start
-	net   netReader   // the response body with coded errors
+	trace   httptrace.ClientTrace
+	send    *sendBuffer
+	sendBuf sendBuffer  // send's storage for a buffered request
+	start   *startLimit // bounds a streamed reply's start
+	net     netReader   // the response body with coded errors
 
 	progress *progressCounter // for Trace.Progress, or nil
+
+	// shared says the request's URL and header are the channel's, shared
+	// by its requests (sharesRequest): they must not be changed.
+	shared bool
 }
 
-func newExchange(c *Channel, ctx, caller context.Context, cancel context.CancelCauseFunc) *exchange {
-	x := &exchange{c: c, ctx: ctx, caller: caller, cancel: cancel}
+// setContext sets the exchange's context (from Channel.begin) and its
+// transport hooks.
+func (x *exchange) setContext(ctx context.Context) {
+	c := x.c
+	x.ctx, x.cancel = ctx, x.running.cancel
 	x.trace = httptrace.ClientTrace{
 		GotConn: func(httptrace.GotConnInfo) {
 			x.timerMu.Lock()
@@ -96,13 +108,16 @@ func newExchange(c *Channel, ctx, caller context.Context, cancel context.CancelC
 			x.arm(phaseReceiveResponse, c.cfg.timeouts.ReceiveResponse)
 		},
 	}
-	return x
 }
 
 // arm starts the timer of an exchange phase, replacing the previous
-// phase's. One timer serves all phases: it is reset for each, and a firing
-// that belongs to an earlier phase (it raced with the reset) is recognised
-// by its deadline not having passed and ignored.
+// phase's. One timer serves all phases. A phase whose deadline is later
+// than the timer's firing (the usual case: phases follow each other well
+// within their limits) leaves the timer alone, and the firing, finding the
+// deadline not passed, sets it again for the rest; a firing that belongs
+// to an earlier phase (it raced with a reset) is handled the same way.
+// The timer is reset only when there is none set (no phase armed, or
+// newLeg stopped it) or the new deadline comes first.
 func (x *exchange) arm(p phase, d time.Duration) {
 	x.timerMu.Lock()
 	defer x.timerMu.Unlock()
@@ -117,12 +132,17 @@ func (x *exchange) arm(p phase, d time.Duration) {
 		}
 		return
 	}
+	armed := !x.deadline.IsZero() // the timer is set, to fire at fireAt
 	x.deadline = time.Now().Add(d)
-	if x.timer == nil {
+	switch {
+	case x.timer == nil:
 		x.timer = time.AfterFunc(d, x.fire)
-	} else {
+	case armed && !x.deadline.Before(x.fireAt):
+		return // it fires first, and sets itself again
+	default:
 		x.timer.Reset(d)
 	}
+	x.fireAt = x.deadline
 }
 
 // phase is a timed phase of an exchange, in the order they happen.
@@ -140,7 +160,14 @@ var phaseNames = [...]string{phaseSend: "Send", phaseReceiveResponse: "ReceiveRe
 // fire ends the exchange with the current phase's timeout.
 func (x *exchange) fire() {
 	x.timerMu.Lock()
-	if x.done || x.deadline.IsZero() || time.Now().Before(x.deadline) {
+	if x.done || x.deadline.IsZero() {
+		x.timerMu.Unlock()
+		return
+	}
+	if now := time.Now(); now.Before(x.deadline) {
+		// Set for an earlier deadline than the armed phase's.
+		x.timer.Reset(x.deadline.Sub(now))
+		x.fireAt = x.deadline
 		x.timerMu.Unlock()
 		return
 	}
@@ -156,8 +183,11 @@ func (x *exchange) fire() {
 // malformed reply, a failed connection or the caller's own context
 // ending do not.
 func (x *exchange) breaks(err error) bool {
+	if err == nil {
+		return false
+	}
 	var e *errors.Error
-	if err == nil || !x.wasConnected() || !errors.As(err, &e) {
+	if !x.wasConnected() || !errors.As(err, &e) {
 		return false
 	}
 	var se *StatusError
@@ -193,7 +223,6 @@ func (x *exchange) disarm() {
 // run performs the exchange.
 func (x *exchange) run(req *message.Message, body any, reply *message.Message, out any, wantReply bool) error {
 	c := x.c
-	op := "send " + c.addrStr
 	if err := c.cfg.checkMessage(req, "request"); err != nil {
 		return err
 	}
@@ -211,7 +240,7 @@ func (x *exchange) run(req *message.Message, body any, reply *message.Message, o
 	}
 	hreq, err := x.newHTTPRequest(req, body)
 	if err != nil {
-		return withOp(err, op)
+		return x.withOp(err)
 	}
 	resp, err := c.roundTrip(x, hreq)
 	x.finishSend()
@@ -222,7 +251,7 @@ func (x *exchange) run(req *message.Message, body any, reply *message.Message, o
 		if resp != nil {
 			resp.Body.Close()
 		}
-		return withOp(x.transportError(err), op)
+		return x.withOp(x.transportError(err))
 	}
 	defer resp.Body.Close()
 	x.arm(phaseReceive, c.cfg.timeouts.Receive)
@@ -230,7 +259,16 @@ func (x *exchange) run(req *message.Message, body any, reply *message.Message, o
 		t.Response(resp)
 	}
 	err = x.receive(resp, requestID, reply, out, wantReply)
-	return withOp(err, op)
+	return x.withOp(err)
+}
+
+// withOp names the exchange ("send " and the address) as the operation of
+// an *errors.Error; the name is built only for an error.
+func (x *exchange) withOp(err error) error {
+	if err == nil {
+		return nil
+	}
+	return withOp(err, "send "+x.c.addrStr)
 }
 
 // roundTrip sends one HTTP request. Without a redirect policy it goes
@@ -248,8 +286,13 @@ func (c *Channel) roundTrip(x *exchange, req *http.Request) (*http.Response, err
 	}
 	jar := c.client.Jar
 	if jar != nil {
-		for _, ck := range jar.Cookies(req.URL) {
-			req.AddCookie(ck)
+		if cookies := jar.Cookies(req.URL); len(cookies) > 0 {
+			if x.shared {
+				req.Header = req.Header.Clone() // not the channel's shared one
+			}
+			for _, ck := range cookies {
+				req.AddCookie(ck)
+			}
 		}
 	}
 	resp, err := c.client.Transport.RoundTrip(req)
@@ -262,6 +305,19 @@ func (c *Channel) roundTrip(x *exchange, req *http.Request) (*http.Response, err
 		}
 	}
 	return resp, nil
+}
+
+// sharesRequest says whether the channel's requests may share their URL
+// and, when they carry no mapped headers, their header: nothing but
+// net/http's transport, which only reads them, sees the request (no round
+// tripper or authentication layer of its own, no redirects, no
+// Trace.Request hook); cookies from the jar go into a copy (roundTrip).
+func (c *Channel) sharesRequest() bool {
+	if c.transport == nil || c.client.Transport != http.RoundTripper(c.transport) || c.cfg.redirect != nil {
+		return false
+	}
+	t := c.cfg.trace
+	return t == nil || t.Request == nil
 }
 
 // prepare initializes and addresses the request message and returns its
@@ -311,13 +367,25 @@ func (x *exchange) newHTTPRequest(req *message.Message, body any) (*http.Request
 		ctx = httptrace.WithClientTrace(ctx, t.HTTP)
 	}
 	action, _ := req.Action()
+	mapped := req.MappedHeaderNames() // read before a streamed writer takes over the message
 	// Built from the parsed address rather than with
 	// http.NewRequestWithContext, which would parse it again per call.
-	u := *c.address
-	h := make(http.Header, 8)
+	var (
+		u *url.URL
+		h http.Header
+	)
+	if len(mapped) == 0 && c.sharesRequest() {
+		u, h = c.address, c.sharedRequestHeader(action)
+		x.shared = true
+	} else {
+		addr := *c.address
+		u, h = &addr, make(http.Header, 8)
+		c.requestHeader(h, action)
+		applyMappedHeaders(h, req, mapped)
+	}
 	hreq := (&http.Request{
 		Method:     http.MethodPost,
-		URL:        &u,
+		URL:        u,
 		Proto:      "HTTP/1.1",
 		ProtoMajor: 1,
 		ProtoMinor: 1,
@@ -325,14 +393,6 @@ func (x *exchange) newHTTPRequest(req *message.Message, body any) (*http.Request
 		Body:       http.NoBody,
 		Host:       u.Host,
 	}).WithContext(ctx)
-	for k, v := range c.cfg.header {
-		h[k] = append([]string(nil), v...)
-	}
-	c.actions.set(h, c.cfg.envelope, action)
-	h["User-Agent"] = hdrUserAgent
-	h["Accept-Encoding"] = hdrAcceptEncd
-
-	applyMappedHeaders(h, req) // before a streamed writer takes over the message
 	var envelope []byte
 	if c.cfg.transfer&StreamedOutput != 0 {
 		x.send = startStreamedSend(req, body, c.cfg.maxStreamed)
