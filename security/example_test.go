@@ -44,3 +44,18 @@ func describe(header string) string {
 	p := security.ParseChallenges([]string{header})[0].Params
 	return fmt.Sprintf("user %s, algorithm %s, qop %s, nc %s", p["username"], p["algorithm"], p["qop"], p["nc"])
 }
+
+// A command line's -ignore-cert list: each class is named on its own, and
+// there is no way to ignore them all at once.
+func ExampleParseCertFailures() {
+	f, err := security.ParseCertFailures("expired,cn")
+	fmt.Println(f, err == nil)
+	_, err = security.ParseCertFailures("all")
+	fmt.Println(err != nil)
+	cfg, _ := (&security.TLS{IgnoreCertFailures: f}).ClientConfig("svc.example.com")
+	fmt.Println(cfg.MinVersion == 0x0303, cfg.ServerName)
+	// Output:
+	// CertCNMismatch|CertInvalidDate true
+	// true
+	// true svc.example.com
+}
