@@ -55,7 +55,7 @@ func ExampleParseCertFailures() {
 	cfg, _ := (&security.TLS{IgnoreCertFailures: f}).ClientConfig("svc.example.com")
 	fmt.Println(cfg.MinVersion == 0x0303, cfg.ServerName)
 	// Output:
-	// CertCNMismatch|CertInvalidDate true
+	// expired,cn true
 	// true
 	// true svc.example.com
 }
