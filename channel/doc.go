@@ -83,7 +83,14 @@
 //	any status with a SOAP fault body                EndpointFaultReceived, the fault in Error.Fault
 //	3xx not followed                                 EndpointNotFound, naming the new location
 //	400                                              InvalidFormat
-//	401 / 407                                        ServerRequires<scheme>Auth / ProxyRequires<scheme>Auth (strongest offered)
+//	401 / 407 with no allowed scheme offered         ServerRequires<scheme>Auth / ProxyRequires<scheme>Auth (strongest offered)
+//	401 / 407 after the credentials were answered     EndpointAccessDenied / ProxyAccessDenied
+//	a KDC refusing the user (Negotiate)              EndpointAccessDenied / ProxyAccessDenied
+//	no KDC, no ticket, unknown SPN (Negotiate)       SecuritySystemFailure (NTLM is tried when allowed and offered)
+//	Basic alone to an http:// address                InvalidArgument, nothing sent (WithBasicOverHTTP allows it)
+//	CONNECT answered 401 or 403                      ProxyAccessDenied
+//	CONNECT answered 502, 503, 504 or other          ProxyFailure
+//	a reply or fault failing message security        SecurityVerificationFailure (SecurityTokenExpired: stale timestamp)
 //	403                                              EndpointAccessDenied
 //	404                                              EndpointNotFound
 //	405                                              EndpointActionNotSupported
@@ -110,6 +117,23 @@
 //	 wrong usage                                     CertExpired / CertCNNoMatch / CertUntrustedRoot / CertWrongUsage
 //	other TLS handshake failure                      SecurityVerificationFailure
 //	proxy unreachable or failing                     ProxyFailure
+//
+// # Security
+//
+// WithServiceAuth and WithProxyAuth give each target its schemes and
+// credentials (package security: Basic, Digest, NTLM, Negotiate). With
+// several schemes the channel probes once and answers with the strongest
+// offered; NTLM and Negotiate run on single-connection lanes so that a
+// handshake's legs share one connection and later requests ride the
+// authenticated connection. Credentials go only to their own target and
+// origin: not to a redirect elsewhere, not from service to proxy or back,
+// not in a CONNECT's Authorization, and Basic not over plain HTTP unless
+// WithBasicOverHTTP. For https through a proxy the channel opens and
+// authenticates the CONNECT tunnel itself, with any of the four schemes.
+// WithTransportSecurity sets the roots, client certificates, minimum TLS
+// version and the certificate failure classes to ignore, each on its own.
+// WithMessageSecurity secures whole envelopes (package security/wssec:
+// WS-Security); SecurityResult gives what was verified.
 //
 // # Streaming
 //

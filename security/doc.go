@@ -8,6 +8,13 @@
 // (github.com/wsgo/wsgo/channel) is given the schemes and credentials with
 // its WithServiceAuth and WithProxyAuth options and drives a [Session] per
 // handshake: it asks the session for each Authorization header value and
-// hands it the challenges the peer answers with. Message security
+// hands it the challenges the peer answers with. An [Authenticator] makes a
+// target's sessions and owns what they share, the Kerberos logins above
+// all: closing it ends them (the channel does so at Close and Abort).
+//
+// [TLS.ClientConfig] verifies a server certificate itself: first exactly as
+// crypto/tls would, then, on failure, class by class (untrusted root,
+// invalid date, CN mismatch, wrong usage), so that each class can be
+// ignored on its own while the others are still enforced. Message security
 // (WS-Security) lives in the subpackage wssec.
 package security
