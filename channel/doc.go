@@ -84,7 +84,7 @@
 //	3xx not followed                                 EndpointNotFound, naming the new location
 //	400                                              InvalidFormat
 //	401 / 407 with no allowed scheme offered         ServerRequires<scheme>Auth / ProxyRequires<scheme>Auth (strongest offered)
-//	401 / 407 after the credentials were answered     EndpointAccessDenied / ProxyAccessDenied
+//	401 / 407 after the credentials were answered    EndpointAccessDenied / ProxyAccessDenied
 //	a KDC refusing the user (Negotiate)              EndpointAccessDenied / ProxyAccessDenied
 //	no KDC, no ticket, unknown SPN (Negotiate)       SecuritySystemFailure (NTLM is tried when allowed and offered)
 //	Basic alone to an http:// address                InvalidArgument, nothing sent (WithBasicOverHTTP allows it)
