@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -159,7 +160,9 @@ func (d *dialer) dialContext(ctx context.Context, network, addr string) (net.Con
 		}
 	}
 	cctx, cancel := ctx, context.CancelFunc(func() {})
+	var connectBy time.Time
 	if d.connect > 0 {
+		connectBy = time.Now().Add(d.connect)
 		cctx, cancel = context.WithTimeoutCause(ctx, d.connect, &timeoutError{phase: "Connect", limit: d.connect})
 	}
 	defer cancel()
@@ -178,6 +181,16 @@ func (d *dialer) dialContext(ctx context.Context, network, addr string) (net.Con
 	}
 	if te, ok := context.Cause(cctx).(*timeoutError); ok && ctx.Err() == nil {
 		return nil, te
+	}
+	// net.Dialer puts the context's deadline on the socket itself and may
+	// report "i/o timeout" a moment before the context's own timer has
+	// fired: still the Connect timeout, unless the caller's deadline came
+	// first.
+	var ne net.Error
+	if !connectBy.IsZero() && errors.As(first, &ne) && ne.Timeout() && ctx.Err() == nil {
+		if dl, ok := ctx.Deadline(); !ok || dl.After(connectBy) {
+			return nil, &timeoutError{phase: "Connect", limit: d.connect}
+		}
 	}
 	if first == nil {
 		first = &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}
