@@ -138,8 +138,7 @@ func (c *Channel) Receive(ctx context.Context, msg *message.Message, out any) er
 	s.mu.Unlock()
 	if ctx.Done() != nil {
 		// A blocked read ends when ctx does (the read deadline moves to now).
-		stop := context.AfterFunc(ctx, func() { _ = s.rc.SetReadDeadline(time.Now()) })
-		defer stop()
+		defer whenDone(ctx, func() { _ = s.rc.SetReadDeadline(time.Now()) })()
 	}
 	err := c.receive(ctx, msg, out)
 	if err != nil {
@@ -313,8 +312,7 @@ func (c *Channel) sendReply(ctx context.Context, reply *message.Message, body an
 	s.mu.Unlock()
 	if ctx.Done() != nil {
 		// A blocked write ends when ctx does (the write deadline moves to now).
-		stop := context.AfterFunc(ctx, func() { _ = s.rc.SetWriteDeadline(time.Now()) })
-		defer stop()
+		defer whenDone(ctx, func() { _ = s.rc.SetWriteDeadline(time.Now()) })()
 	}
 	wrote, err := c.writeReply(ctx, reply, body, request, status, isFault, true)
 	if err != nil && !wrote {
@@ -439,4 +437,31 @@ func (b *serverBody) Read(p []byte) (int, error) {
 		err = requestReadError(b.ctx, err)
 	}
 	return n, err
+}
+
+// whenDone runs f when ctx ends, until the returned stop is called; unlike
+// the stop of context.AfterFunc, this one also waits for an f already
+// running and keeps one that has not yet begun from running at all. f
+// touches the handler's http.ResponseController, which net/http clears
+// once the handler returns: an HTTP/2 client resetting its stream cancels
+// ctx while the handler is returning, and a late f would then crash the
+// process on a nil response writer.
+func whenDone(ctx context.Context, f func()) (stop func()) {
+	var mu sync.Mutex
+	returned := false
+	cancel := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !returned {
+			f()
+		}
+	})
+	return func() {
+		if cancel() {
+			return // f never ran and never will
+		}
+		mu.Lock()
+		returned = true
+		mu.Unlock()
+	}
 }

@@ -316,8 +316,10 @@ func (c *Channel) sharesRequest() bool {
 	if c.transport == nil || c.client.Transport != http.RoundTripper(c.transport) || c.cfg.redirect != nil {
 		return false
 	}
+	// A Trace hook given the request (Request, or Response through
+	// resp.Request) could change what every later request shares.
 	t := c.cfg.trace
-	return t == nil || t.Request == nil
+	return t == nil || (t.Request == nil && t.Response == nil)
 }
 
 // prepare initializes and addresses the request message and returns its
