@@ -145,6 +145,9 @@ func (c *Channel) AddressingVersion() message.AddressingVersion { return c.cfg.a
 // NewMessage returns an Empty message in the channel's envelope and
 // addressing versions (WsCreateMessageForChannel).
 func (c *Channel) NewMessage() (*message.Message, error) {
+	if c.typ == Reply {
+		return message.New(c.cfg.envelope, c.cfg.addressing, c.cfg.receiveOptions())
+	}
 	return message.New(c.cfg.envelope, c.cfg.addressing, c.cfg.messageOptions)
 }
 

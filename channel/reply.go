@@ -253,13 +253,39 @@ func renameQuota(err error, quota string) error {
 
 // NewReplyMessage returns an Empty message for the reply to request on a
 // Reply channel: in the request's SOAP version, and with WS-Addressing
-// only when the request used it (a plain SOAP client gets a plain reply).
+// only when the request used it (a plain SOAP client gets a plain reply),
+// in the version it used: a Reply channel's messages read either
+// WS-Addressing 1.0 or 2004/08 (message.Options.AcceptOtherAddressing).
 func (c *Channel) NewReplyMessage(request *message.Message) (*message.Message, error) {
 	addr := c.cfg.addressing
-	if c.srv != nil && !c.srv.wsa {
+	switch {
+	case c.srv != nil && !c.srv.wsa:
 		addr = message.AddressingTransport
+	case request != nil && request.AddressingVersion() != message.AddressingTransport:
+		addr = request.AddressingVersion() // the version the client called with
 	}
 	return message.New(c.cfg.envelope, addr, c.cfg.messageOptions)
+}
+
+// replyAddressingOK reports whether a reply's WS-Addressing version fits:
+// the channel's, none, or the version the request was read in.
+func (c *Channel) replyAddressingOK(reply, request *message.Message) bool {
+	v := reply.AddressingVersion()
+	return v == c.cfg.addressing || v == message.AddressingTransport ||
+		(request != nil && v == request.AddressingVersion())
+}
+
+// receiveOptions are the message options of a Reply channel's requests:
+// the channel's, with AcceptOtherAddressing, so that a service configured
+// for WS-Addressing 1.0 (the default) also serves 2004/08 clients, and the
+// reverse, each answered in its own version.
+func (s *settings) receiveOptions() *message.Options {
+	o := message.Options{}
+	if s.messageOptions != nil {
+		o = *s.messageOptions
+	}
+	o.AcceptOtherAddressing = true
+	return &o
 }
 
 // SendReply sends the reply of a Reply channel (WsSendReplyMessage):
@@ -335,8 +361,7 @@ func (c *Channel) sendReply(ctx context.Context, reply *message.Message, body an
 // channel's message security, if any, to the envelope.
 func (c *Channel) writeReply(ctx context.Context, reply *message.Message, body any, request *message.Message, status int, isFault, secure bool) (wrote bool, err error) {
 	s := c.srv
-	if reply == nil || reply.EnvelopeVersion() != c.cfg.envelope ||
-		(reply.AddressingVersion() != c.cfg.addressing && reply.AddressingVersion() != message.AddressingTransport) {
+	if reply == nil || reply.EnvelopeVersion() != c.cfg.envelope || !c.replyAddressingOK(reply, request) {
 		return false, errors.Errorf(errors.InvalidArgument, "the reply message must be in the request's versions; create it with NewReplyMessage")
 	}
 	switch reply.State() {

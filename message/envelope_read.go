@@ -204,6 +204,7 @@ func (m *Message) readHeaders(r *xmlio.Reader) error {
 			if err != nil {
 				return err
 			}
+			m.adoptAddressing(r)
 			if h, ok := m.standardHeaderAt(r); ok {
 				if h == RelatesToHeader && m.std.has(h) {
 					// RelatesTo repeats, once per relationship type
@@ -236,6 +237,25 @@ func (m *Message) readHeaders(r *xmlio.Reader) error {
 			return nil
 		case xmlio.EOF:
 			return errTruncated(r)
+		}
+	}
+}
+
+// adoptAddressing switches a message with AcceptOtherAddressing to the
+// other header-based WS-Addressing version when r is on a header of that
+// version's namespace and no standard header has been read yet: an
+// envelope speaks one version.
+func (m *Message) adoptAddressing(r *xmlio.Reader) {
+	if !m.acceptOther || m.std.present != 0 || m.addr != m.addrNew {
+		return
+	}
+	other := Addressing0_9
+	if m.addr == Addressing0_9 {
+		other = Addressing1_0
+	}
+	if string(r.Namespace()) == other.Namespace() {
+		if _, ok := standardHeaderType(r.Local()); ok {
+			m.addr = other
 		}
 	}
 }

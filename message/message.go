@@ -36,6 +36,15 @@ type Options struct {
 	// means "urn:uuid:" followed by a random GUID. Tests use it to make
 	// envelopes deterministic.
 	NewMessageID func() string
+
+	// AcceptOtherAddressing lets a message of WS-Addressing 1.0 or
+	// 2004/08 read an envelope whose addressing headers are of the other
+	// of the two: ReadStart then reads them as standard headers and the
+	// message's AddressingVersion becomes the envelope's until Reset. A
+	// service uses it to answer clients of either version in the version
+	// they called with (WCF's WSHttpBinding speaks 1.0, older WSE and Axis
+	// stacks 2004/08).
+	AcceptOtherAddressing bool
 }
 
 // Message is a SOAP message (WWSAPI's WS_MESSAGE): a state machine holding
@@ -47,13 +56,15 @@ type Options struct {
 // A Message is reused with Reset, which keeps its buffers. It is not safe
 // for concurrent use.
 type Message struct {
-	env        EnvelopeVersion
-	addr       AddressingVersion
-	maxHeaders int
-	roles      []string
-	readerOpts *xmlio.Options
-	ser        *serialize.Options
-	newID      func() string
+	env         EnvelopeVersion
+	addr        AddressingVersion
+	addrNew     AddressingVersion // as given to New; Reset returns to it
+	acceptOther bool              // Options.AcceptOtherAddressing
+	maxHeaders  int
+	roles       []string
+	readerOpts  *xmlio.Options
+	ser         *serialize.Options
+	newID       func() string
 
 	state     State
 	fault     bool
@@ -97,7 +108,7 @@ func New(env EnvelopeVersion, addr AddressingVersion, opts *Options) (*Message, 
 	if env == EnvelopeNone && addr != AddressingTransport {
 		return nil, errors.Errorf(errors.InvalidArgument, "EnvelopeNone has no headers, so it needs AddressingTransport, not %s", addr).WithOp(op)
 	}
-	m := &Message{env: env, addr: addr, maxHeaders: DefaultMaxProcessedHeaders, state: Empty}
+	m := &Message{env: env, addr: addr, addrNew: addr, maxHeaders: DefaultMaxProcessedHeaders, state: Empty}
 	if opts != nil {
 		if opts.MaxProcessedHeaders < 0 {
 			return nil, errors.Errorf(errors.InvalidArgument, "MaxProcessedHeaders is %d; it must not be negative", opts.MaxProcessedHeaders).WithOp(op)
@@ -109,6 +120,7 @@ func New(env EnvelopeVersion, addr AddressingVersion, opts *Options) (*Message, 
 		m.ser = opts.Serialize
 		m.roles = append([]string(nil), opts.Roles...)
 		m.newID = opts.NewMessageID
+		m.acceptOther = opts.AcceptOtherAddressing && addr.usesHeaders()
 	}
 	return m, nil
 }
@@ -119,7 +131,9 @@ func (m *Message) State() State { return m.state }
 // EnvelopeVersion returns the envelope version given to New.
 func (m *Message) EnvelopeVersion() EnvelopeVersion { return m.env }
 
-// AddressingVersion returns the addressing version given to New.
+// AddressingVersion returns the addressing version given to New, or, for
+// a message read with Options.AcceptOtherAddressing, the version of the
+// envelope it read.
 func (m *Message) AddressingVersion() AddressingVersion { return m.addr }
 
 // IsFault reports whether the message is a fault
@@ -138,6 +152,7 @@ func (m *Message) IsAddressed() bool { return m.addressed }
 // buffers, so a reused message does not allocate them again.
 func (m *Message) Reset() {
 	m.state = Empty
+	m.addr = m.addrNew
 	m.fault = false
 	m.addressed = false
 	m.std.clear()
