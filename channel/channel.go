@@ -146,7 +146,7 @@ func (c *Channel) AddressingVersion() message.AddressingVersion { return c.cfg.a
 // addressing versions (WsCreateMessageForChannel).
 func (c *Channel) NewMessage() (*message.Message, error) {
 	if c.typ == Reply {
-		return message.New(c.cfg.envelope, c.cfg.addressing, c.cfg.receiveOptions())
+		return message.New(c.cfg.envelope, c.cfg.addressing, c.cfg.recvOptions)
 	}
 	return message.New(c.cfg.envelope, c.cfg.addressing, c.cfg.messageOptions)
 }

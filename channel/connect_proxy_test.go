@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -266,19 +267,23 @@ func (r *headerRecorder) Header() http.Header         { return r.h }
 func (r *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
 func (r *headerRecorder) WriteHeader(int)             {}
 
-func TestConnectProxyNTLMOnOneConnection(t *testing.T) {
-	srv, trust := authTLSServer(t, addHandler())
+// ntlmTunnelProxy is a CONNECT proxy demanding NTLM that checks the
+// handshake's legs: NEGOTIATE then AUTHENTICATE on the connection that got
+// the CHALLENGE. probeHeaders are added to the 407 of a CONNECT without
+// credentials (such as "\r\nConnection: close"). violations returns what
+// broke the rules.
+func ntlmTunnelProxy(t *testing.T, probeHeaders string) (p *tunnelProxy, violations func() []string) {
 	var mu sync.Mutex
 	negotiatedOn := map[int]bool{}
 	var bad []string
-	p := newTunnelProxy(t, func(r *http.Request, conn int) (int, string) {
+	p = newTunnelProxy(t, func(r *http.Request, conn int) (int, string) {
 		mu.Lock()
 		defer mu.Unlock()
 		v := r.Header.Get("Proxy-Authorization")
 		tok, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(v, "NTLM "))
 		switch {
 		case v == "":
-			return http.StatusProxyAuthRequired, "Proxy-Authenticate: NTLM"
+			return http.StatusProxyAuthRequired, "Proxy-Authenticate: NTLM" + probeHeaders
 		case err != nil || len(tok) < 12:
 			bad = append(bad, v)
 			return http.StatusProxyAuthRequired, "Proxy-Authenticate: NTLM"
@@ -291,12 +296,20 @@ func TestConnectProxyNTLMOnOneConnection(t *testing.T) {
 		bad = append(bad, "AUTHENTICATE on another connection")
 		return http.StatusProxyAuthRequired, "Proxy-Authenticate: NTLM"
 	})
+	return p, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(bad)
+	}
+}
+
+func TestConnectProxyNTLMOnOneConnection(t *testing.T) {
+	srv, trust := authTLSServer(t, addHandler())
+	p, violations := ntlmTunnelProxy(t, "")
 	if _, err := call(t, srv.URL, trust, channel.WithCustomProxy(p.url()), channel.WithProxyAuth(security.NTLM|security.Basic, ntlmCred)); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(bad) != 0 || p.connections() != 1 || len(p.requests()) != 3 {
+	if bad := violations(); len(bad) != 0 || p.connections() != 1 || len(p.requests()) != 3 {
 		t.Fatalf("violations %q, %d connections (want 1), %d requests (want 3)", bad, p.connections(), len(p.requests()))
 	}
 }

@@ -183,6 +183,7 @@ type settings struct {
 	header           http.Header
 	trace            *Trace
 	messageOptions   *message.Options
+	recvOptions      *message.Options // a Reply channel's: messageOptions + AcceptOtherAddressing
 	readerOptions    xmlio.Options
 	readerSet        bool
 
@@ -227,6 +228,7 @@ func newSettings(opts []Option) settings {
 		s.addressing = message.AddressingTransport
 	}
 	s.timeouts = s.timeouts.resolved()
+	s.recvOptions = s.receiveOptions()
 	return s
 }
 

@@ -1,15 +1,12 @@
 package channel_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
-	"github.com/wsgo/wsgo/channel"
 	"github.com/wsgo/wsgo/errors"
-	"github.com/wsgo/wsgo/internal/testtypes/calc"
 	"github.com/wsgo/wsgo/message"
 	"github.com/wsgo/wsgo/security/wssec"
 )
@@ -33,7 +30,7 @@ import (
 // SecurityVerificationFailure (the WSS failure attached), never
 // EndpointFaultReceived carrying attacker-chosen text.
 //
-// Fix (http_receive.go:errorStatus, where a fault envelope is read): read
+// Fix (http_status.go:errorStatus, where a fault envelope is read): read
 // the body whole under the reply quota and pass it through
 // c.cfg.verifyReceived(x.ctx, data, "the fault") before parsing it, as the
 // 2xx path does; on failure return that error.
@@ -55,21 +52,7 @@ func TestReview4_UnsignedFaultAcceptedWhenRepliesVerified(t *testing.T) {
 		Requests:      mustSecurer(t, p.clientConfig()),
 		VerifyReplies: mustVerifier(t, wssec.Policy{RequireSignature: true, Roots: p.root.Pool()}),
 	}
-	ch, err := channel.New(channel.Request, channel.WithEnvelope(message.SOAP12), channel.WithMessageSecurity(client))
-	if err != nil {
-		t.Fatalf("channel.New: %v", err)
-	}
-	ctx := context.Background()
-	if err := ch.Open(ctx, srv.URL+"/calc"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ch.Close(ctx) })
-	req, _ := ch.NewMessage()
-	_ = req.Initialize(message.Request, nil)
-	_ = req.SetAction("http://example.com/calc/Add")
-	reply, _ := ch.NewMessage()
-	var out calc.AddResponse
-	err = ch.Request(ctx, req, &calc.Add{A: 2, B: 3}, reply, &out)
+	_, _, _, err := (&securedCalc{srv: srv}).add(t, message.SOAP12, client)
 	if err == nil {
 		t.Fatalf("the exchange succeeded against a server that only answers a fault")
 	}

@@ -144,36 +144,12 @@ func TestReview4b_NTLMProbeCloseIsNotMidHandshake(t *testing.T) {
 // t.drop() and dial again, as for Basic/Digest.
 func TestReview4b_ConnectNTLMProbeClose(t *testing.T) {
 	srv, trust := authTLSServer(t, addHandler())
-	var mu sync.Mutex
-	negotiatedOn := map[int]bool{}
-	var bad []string
-	p := newTunnelProxy(t, func(r *http.Request, conn int) (int, string) {
-		mu.Lock()
-		defer mu.Unlock()
-		v := r.Header.Get("Proxy-Authorization")
-		tok, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(v, "NTLM "))
-		switch {
-		case v == "":
-			// squid keep_alive off: close after the probe's 407.
-			return http.StatusProxyAuthRequired, "Proxy-Authenticate: NTLM\r\nConnection: close"
-		case err != nil || len(tok) < 12:
-			bad = append(bad, v)
-			return http.StatusProxyAuthRequired, "Proxy-Authenticate: NTLM"
-		case tok[8] == 1:
-			negotiatedOn[conn] = true
-			return http.StatusProxyAuthRequired, "Proxy-Authenticate: NTLM " + base64.StdEncoding.EncodeToString(ntlmChallengeMessage())
-		case tok[8] == 3 && negotiatedOn[conn]:
-			return 0, ""
-		}
-		bad = append(bad, "AUTHENTICATE on another connection")
-		return http.StatusProxyAuthRequired, "Proxy-Authenticate: NTLM"
-	})
+	// squid keep_alive off: close after the probe's 407.
+	p, violations := ntlmTunnelProxy(t, "\r\nConnection: close")
 	if _, err := call(t, srv.URL, trust, channel.WithCustomProxy(p.url()), channel.WithProxyAuth(security.NTLM, ntlmCred)); err != nil {
 		t.Fatalf("CONNECT with NTLM after a probe 407 with Connection: close: %v", err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(bad) != 0 {
+	if bad := violations(); len(bad) != 0 {
 		t.Fatalf("violations %q", bad)
 	}
 }

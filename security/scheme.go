@@ -1,6 +1,7 @@
 package security
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/wsgo/wsgo/errors"
@@ -74,7 +75,7 @@ func (s Scheme) String() string {
 		names = append(names, "Anonymous")
 	}
 	if rest := s &^ (AnyScheme | Anonymous); rest != 0 {
-		names = append(names, "Scheme(0x"+hex(uint32(rest))+")")
+		names = append(names, "Scheme(0x"+strconv.FormatUint(uint64(rest), 16)+")")
 	}
 	return strings.Join(names, "|")
 }
@@ -93,20 +94,6 @@ func (s Scheme) name() string {
 		return "Anonymous"
 	}
 	return ""
-}
-
-func hex(v uint32) string {
-	const digits = "0123456789abcdef"
-	var b [8]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = digits[v&0xf]
-		v >>= 4
-		if v == 0 {
-			return string(b[i:])
-		}
-	}
 }
 
 // SchemeOf returns the scheme an HTTP challenge or credentials header

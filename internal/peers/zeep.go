@@ -6,6 +6,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -87,27 +88,43 @@ func RunZeep(t testing.TB, wsdlPath, address string, opts ZeepOptions) []ZeepCal
 	if opts.SOAP12 {
 		binding = "soap12"
 	}
-	args := []string{script, wsdlPath, address, binding}
+	args := []string{wsdlPath, address, binding}
 	if opts.Addressing {
 		args = append(args, "wsa")
 	}
+	out := runPython(t, fmt.Sprintf("zeep (%s, addressing %v) against %s", binding, opts.Addressing, address), script, args...)
+	return parseZeepCalls(t, "zeep", out)
+}
+
+// runPython runs script with args under Python (the zeep client scripts)
+// within zeepTimeout and returns its standard output. what names the run in
+// failures; the script's standard error (zeep's envelope log) is logged
+// when the test failed.
+func runPython(t testing.TB, what, script string, args ...string) []byte {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), zeepTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, Python, args...)
+	cmd := exec.CommandContext(ctx, Python, append([]string{script}, args...)...)
 	cmd.Env = append(cmd.Environ(), "PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("zeep (%s, addressing %v) log:\n%s", binding, opts.Addressing, stderr.String())
+		if t.Failed() && stderr.Len() > 0 {
+			t.Logf("%s log:\n%s", what, stderr.String())
 		}
 	})
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("peers: zeep %s against %s: %v\nstdout:\n%s\nstderr:\n%s",
-			binding, address, err, stdout.String(), stderr.String())
+		t.Fatalf("peers: %s: %v\nstdout:\n%s\nstderr:\n%s", what, err, stdout.String(), stderr.String())
 	}
+	return stdout.Bytes()
+}
+
+// parseZeepCalls reads the JSON lines a zeep script printed, one ZeepCall
+// each; anything else fails the test.
+func parseZeepCalls(t testing.TB, who string, out []byte) []ZeepCall {
+	t.Helper()
 	var calls []ZeepCall
-	sc := bufio.NewScanner(&stdout)
+	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" {
@@ -117,12 +134,12 @@ func RunZeep(t testing.TB, wsdlPath, address string, opts ZeepOptions) []ZeepCal
 		dec := json.NewDecoder(strings.NewReader(line))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&c); err != nil {
-			t.Fatalf("peers: zeep printed %q, not a call result: %v", line, err)
+			t.Fatalf("peers: %s printed %q, not a call result: %v", who, line, err)
 		}
 		calls = append(calls, c)
 	}
 	if err := sc.Err(); err != nil {
-		t.Fatalf("peers: read zeep's output: %v", err)
+		t.Fatalf("peers: read %s's output: %v", who, err)
 	}
 	return calls
 }

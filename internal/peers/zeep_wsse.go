@@ -1,15 +1,10 @@
 package peers
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	_ "embed"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -67,28 +62,6 @@ func zeepWSSE(t testing.TB, xmlsec bool) string {
 	return script
 }
 
-// runZeepWSSE runs the script with args and returns its standard output;
-// a crash fails the test with both outputs. The standard error (zeep's
-// log of envelopes) is logged when the test failed.
-func runZeepWSSE(t testing.TB, script string, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), zeepTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, Python, append([]string{script}, args...)...)
-	cmd.Env = append(cmd.Environ(), "PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	t.Cleanup(func() {
-		if t.Failed() && stderr.Len() > 0 {
-			t.Logf("zeep wsse %s log:\n%s", args[0], stderr.String())
-		}
-	})
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("peers: zeep wsse %s: %v\nstdout:\n%s\nstderr:\n%s", args[0], err, stdout.String(), stderr.String())
-	}
-	return stdout.Bytes()
-}
-
 // RunZeepWSSE has zeep call Add(2, 3) and Echo("hi") on the calc service
 // at address (SOAP 1.2 binding when soap12, else 1.1) from the WSDL at
 // wsdlPath, with the WS-Security of opts, and returns the two calls as
@@ -105,23 +78,8 @@ func RunZeepWSSE(t testing.TB, wsdlPath, address string, soap12 bool, opts ZeepW
 	if soap12 {
 		binding = "soap12"
 	}
-	out := runZeepWSSE(t, script, "call", wsdlPath, address, binding, string(cfg))
-	var calls []ZeepCall
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
-		var c ZeepCall
-		dec := json.NewDecoder(strings.NewReader(line))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&c); err != nil {
-			t.Fatalf("peers: zeep wsse printed %q, not a call result: %v", line, err)
-		}
-		calls = append(calls, c)
-	}
-	return calls
+	out := runPython(t, "zeep wsse call", script, "call", wsdlPath, address, binding, string(cfg))
+	return parseZeepCalls(t, "zeep wsse", out)
 }
 
 // ZeepVerifyEnvelope runs zeep's verify_envelope (python-xmlsec) on a
@@ -143,7 +101,7 @@ func ZeepVerifyEnvelope(t testing.TB, envelope, certPEM []byte) string {
 		OK    bool   `json:"ok"`
 		Error string `json:"error"`
 	}
-	out := runZeepWSSE(t, script, "verify", envFile, certFile)
+	out := runPython(t, "zeep wsse verify", script, "verify", envFile, certFile)
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("peers: zeep verify printed %q: %v", out, err)
 	}
@@ -172,7 +130,7 @@ type ZeepDigest struct {
 func ZeepPasswordDigest(t testing.TB, nonce, created, password string) ZeepDigest {
 	t.Helper()
 	script := zeepWSSE(t, false)
-	out := runZeepWSSE(t, script, "digest", nonce, created, password)
+	out := runPython(t, "zeep wsse digest", script, "digest", nonce, created, password)
 	var d ZeepDigest
 	if err := json.Unmarshal(out, &d); err != nil {
 		t.Fatalf("peers: zeep digest printed %q: %v", out, err)
