@@ -40,10 +40,10 @@ type Channel struct {
 	cancel  context.CancelCauseFunc
 
 	// client side
-	client    *http.Client
-	transport *http.Transport
-	readers   sync.Pool // *xmlio.Reader for buffered replies, with the channel's options
-	actions   actionHeaders
+	client  *http.Client
+	wire    *wireTransport // the channel's own transport; nil with WithRoundTripper
+	readers sync.Pool      // *xmlio.Reader for buffered replies, with the channel's options
+	actions actionHeaders
 
 	// server side
 	srv *serverExchange
@@ -66,7 +66,7 @@ func New(typ Type, opts ...Option) (*Channel, error) {
 		return nil, err
 	}
 	c := &Channel{typ: typ, cfg: cfg}
-	c.client, c.transport = cfg.newHTTPClient()
+	c.client, c.wire = cfg.newHTTPClient()
 	c.abort, c.cancel = context.WithCancelCause(context.Background())
 	return c, nil
 }
@@ -347,8 +347,8 @@ func (c *Channel) Close(ctx context.Context) error {
 			<-idle // aborted exchanges end promptly
 		}
 	}
-	if c.transport != nil {
-		c.transport.CloseIdleConnections()
+	if c.wire != nil {
+		c.wire.CloseIdleConnections()
 	}
 	c.closeAuth()
 	if c.srv != nil {

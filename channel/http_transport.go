@@ -19,12 +19,14 @@ import (
 // client's round tripper is an authTransport in front of either
 // (http_auth.go), sending through lanes (auth_lanes.go) when a
 // connection-bound scheme is allowed and the transport is the channel's.
-func (s *settings) newHTTPClient() (client *http.Client, transport *http.Transport) {
+func (s *settings) newHTTPClient() (client *http.Client, wire *wireTransport) {
 	rt := s.roundTripper
 	keep := &sessionCache{}
+	var transport *http.Transport
 	if rt == nil {
 		transport = s.newTransport(keep)
-		rt = transport
+		wire = s.newWire(transport)
+		rt = wire
 	}
 	if s.hasAuth() {
 		a := &authTransport{s: s, base: rt, keep: keep}
@@ -62,7 +64,7 @@ func (s *settings) newHTTPClient() (client *http.Client, transport *http.Transpo
 		}
 		return nil
 	}
-	return client, transport
+	return client, wire
 }
 
 // newTransport builds the channel's transport. https connections go
@@ -102,6 +104,26 @@ func (s *settings) newTransport(keep *sessionCache) *http.Transport {
 		t.TLSClientConfig = s.tlsConfig.Clone()
 	}
 	return t
+}
+
+// newWire builds the channel's wire (wire.go) for the services it reaches
+// directly, with fallback, the channel's net/http transport, for requests
+// through a proxy. It dials as fallback does, with the same TLS.
+func (s *settings) newWire(fallback *http.Transport) *wireTransport {
+	d := &dialer{resolve: s.timeouts.Resolve, connect: s.timeouts.Connect}
+	w := &wireTransport{
+		dial:        d.dialContext,
+		dialTLS:     fallback.DialTLSContext,
+		tlsConfig:   s.clientTLSConfig,
+		tlsLimit:    s.timeouts.Connect,
+		proxy:       s.proxyResolver(),
+		fallback:    fallback,
+		keepAlive:   s.keepAlive,
+		maxConns:    s.maxConnsPerHost,
+		idleTimeout: fallback.IdleConnTimeout,
+		maxHeader:   MaxHeaderBytes,
+	}
+	return w
 }
 
 // lazyJar is a cookie jar that costs nothing until a service sets a

@@ -313,7 +313,7 @@ func (c *Channel) roundTrip(x *exchange, req *http.Request) (*http.Response, err
 // tripper or authentication layer of its own, no redirects, no
 // Trace.Request hook); cookies from the jar go into a copy (roundTrip).
 func (c *Channel) sharesRequest() bool {
-	if c.transport == nil || c.client.Transport != http.RoundTripper(c.transport) || c.cfg.redirect != nil {
+	if c.wire == nil || c.client.Transport != http.RoundTripper(c.wire) || c.cfg.redirect != nil {
 		return false
 	}
 	// A Trace hook given the request (Request, or Response through

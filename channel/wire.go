@@ -1,0 +1,396 @@
+package channel
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The wire is the channel's own HTTP/1.1 client for services it reaches
+// directly (no proxy in between): the calling goroutine writes the request
+// on a pooled connection and reads the reply's headers itself, where
+// net/http's Transport hands each request to a writer goroutine and each
+// response from a reader goroutine, with channel operations, selects and
+// contexts on every exchange. On a loopback round trip of a 1 KB SOAP
+// message that hand-off is about a fifth of the whole cost (BENCHMARKS.md).
+//
+// What it speaks: HTTP/1.1 over TCP or TLS, requests with a known length
+// (written in one go when small, by a writer goroutine alongside the
+// reading of the response when large, so that a service answering early,
+// a 413 say, is heard) or chunked (streamed output), responses of any
+// framing (http.ReadResponse reads them), 1xx responses skipped,
+// keep-alive with a per-host limit on connections, httptrace hooks.
+// Requests that go through a proxy are handed to net/http's Transport
+// (fallback), which the CONNECT dialer and the authentication lanes use
+// too.
+//
+// Connection reuse: a connection goes back to the pool only when its
+// response body was read to the end, the service did not ask to close it,
+// the request was written whole and the exchange was not cancelled. An
+// idle connection is probed (a non-blocking peek, one system call) before
+// reuse, so that one the service closed while it sat idle is not given a
+// request: net/http notices that with a reader goroutine per connection,
+// which the wire does without. An idle connection is closed
+// when found older than the idle timeout, and by CloseIdleConnections.
+type wireTransport struct {
+	dial      func(ctx context.Context, network, addr string) (net.Conn, error)
+	dialTLS   func(ctx context.Context, network, addr string) (net.Conn, error) // nil: TLS over dial with tlsConfig
+	tlsConfig func(serverName string) (*tls.Config, error)
+	tlsLimit  time.Duration // bounds a TLS handshake (the Connect timeout)
+
+	proxy    func(*url.URL) (*url.URL, error) // nil: no request is proxied
+	fallback *http.Transport                  // proxied requests
+
+	keepAlive   bool
+	maxConns    int // per host; 0: no limit
+	idleTimeout time.Duration
+	maxHeader   int
+
+	proxyCache atomic.Pointer[wireProxyDecision]
+
+	mu    sync.Mutex
+	hosts map[string]*wireHost
+}
+
+// wireSyncLimit is the largest request body written before the response is
+// read; larger and chunked bodies are written by a goroutine of the
+// exchange while the response is read.
+const wireSyncLimit = 64 << 10
+
+// wireHost is the pool of one scheme, host and port.
+type wireHost struct {
+	key     string
+	idle    []*wireConn // most recently used last
+	open    int         // connections open or being dialled
+	waiters []*wireWaiter
+}
+
+// wireWaiter is a request waiting for a connection under the per-host
+// limit: it receives an idle connection, or nil when it may dial.
+type wireWaiter struct {
+	ch chan *wireConn
+}
+
+// wireProxyDecision caches whether requests to one origin go through a
+// proxy.
+type wireProxyDecision struct {
+	scheme, host string
+	proxied      bool
+}
+
+// RoundTrip sends req and returns the response, whose body holds the
+// connection until it is read to the end or closed.
+func (t *wireTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL == nil || t.proxied(req.URL) || !validHostHeader(req.URL.Host) || (req.Host != "" && !validHostHeader(req.Host)) {
+		return t.fallback.RoundTrip(req)
+	}
+	resp, err := t.roundTrip(req)
+	if err != nil {
+		closeBody(req)
+	}
+	return resp, err
+}
+
+// proxied says whether a request for u goes through a proxy.
+func (t *wireTransport) proxied(u *url.URL) bool {
+	if t.proxy == nil {
+		return false
+	}
+	if d := t.proxyCache.Load(); d != nil && d.scheme == u.Scheme && d.host == u.Host {
+		return d.proxied
+	}
+	pu, err := t.proxy(u)
+	proxied := err != nil || pu != nil // net/http reports the error
+	t.proxyCache.Store(&wireProxyDecision{scheme: u.Scheme, host: u.Host, proxied: proxied})
+	return proxied
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil && req.Body != http.NoBody {
+		req.Body.Close()
+	}
+}
+
+func (t *wireTransport) roundTrip(req *http.Request) (*http.Response, error) {
+	u := req.URL
+	if u == nil || u.Host == "" {
+		return nil, &url.Error{Op: req.Method, URL: urlString(u), Err: errWireNoHost}
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return nil, &url.Error{Op: req.Method, URL: u.String(), Err: errWireScheme}
+	}
+	ctx := req.Context()
+	trace := httptrace.ContextClientTrace(ctx)
+	addr := canonicalAddr(scheme, u)
+	key := scheme + "://" + addr
+	for attempt := 0; ; attempt++ {
+		if trace != nil && trace.GetConn != nil {
+			trace.GetConn(addr)
+		}
+		pc, err := t.getConn(ctx, key, scheme, addr, u)
+		if err != nil {
+			return nil, err
+		}
+		if trace != nil && trace.GotConn != nil {
+			trace.GotConn(pc.gotConnInfo())
+		}
+		resp, err := pc.exchange(ctx, req, trace)
+		if err == nil {
+			return resp, nil
+		}
+		// A reused connection the service had closed before anything was
+		// written: the request did not reach it, so it goes again on a
+		// new connection (as net/http does), once.
+		if nw, ok := err.(*wireNothingWritten); ok {
+			if attempt == 0 && pc.reused && rewindable(req) {
+				if req, err = rewind(req); err == nil {
+					continue
+				}
+			}
+			err = nw.err
+		}
+		return nil, err
+	}
+}
+
+// getConn returns an idle connection to key or a new one, waiting for one
+// when the per-host limit is reached.
+func (t *wireTransport) getConn(ctx context.Context, key, scheme, addr string, u *url.URL) (*wireConn, error) {
+	for {
+		pc, w := t.takeIdle(key)
+		if pc != nil {
+			if pc.usable() {
+				return pc, nil
+			}
+			t.discard(pc)
+			continue
+		}
+		if w != nil {
+			select {
+			case pc = <-w.ch:
+			case <-ctx.Done():
+				t.abandonWait(key, w)
+				return nil, ctx.Err()
+			}
+			if pc != nil {
+				if pc.usable() {
+					return pc, nil
+				}
+				t.discard(pc)
+				continue
+			}
+			// A slot was freed for this waiter: dial.
+		}
+		pc, err := t.dialConn(ctx, key, scheme, addr, u)
+		if err != nil {
+			t.release(key) // the slot the dial held
+			return nil, err
+		}
+		return pc, nil
+	}
+}
+
+// takeIdle pops the most recent idle connection to key, or reserves a slot
+// for a new one (both nil), or, at the limit, queues a waiter.
+func (t *wireTransport) takeIdle(key string) (*wireConn, *wireWaiter) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	h := t.hosts[key]
+	if h == nil {
+		if t.hosts == nil {
+			t.hosts = make(map[string]*wireHost)
+		}
+		h = &wireHost{key: key}
+		t.hosts[key] = h
+	}
+	if n := len(h.idle); n > 0 {
+		pc := h.idle[n-1]
+		h.idle[n-1] = nil
+		h.idle = h.idle[:n-1]
+		return pc, nil
+	}
+	if t.maxConns > 0 && h.open >= t.maxConns {
+		w := &wireWaiter{ch: make(chan *wireConn, 1)}
+		h.waiters = append(h.waiters, w)
+		return nil, w
+	}
+	h.open++
+	return nil, nil
+}
+
+// abandonWait removes a waiter whose context ended; a connection handed to
+// it meanwhile is passed on.
+func (t *wireTransport) abandonWait(key string, w *wireWaiter) {
+	t.mu.Lock()
+	h := t.hosts[key]
+	for i, o := range h.waiters {
+		if o == w {
+			h.waiters = append(h.waiters[:i], h.waiters[i+1:]...)
+			t.mu.Unlock()
+			return
+		}
+	}
+	t.mu.Unlock()
+	// It was already handed something.
+	if pc := <-w.ch; pc != nil {
+		t.putIdle(pc)
+	} else {
+		t.release(key)
+	}
+}
+
+// putIdle returns a connection whose exchange ended cleanly to the pool,
+// or to a waiter.
+func (t *wireTransport) putIdle(pc *wireConn) {
+	pc.idleAt = time.Now()
+	pc.reused = true
+	t.mu.Lock()
+	h := t.hosts[pc.key]
+	if len(h.waiters) > 0 {
+		w := h.waiters[0]
+		h.waiters = h.waiters[1:]
+		t.mu.Unlock()
+		w.ch <- pc
+		return
+	}
+	h.idle = append(h.idle, pc)
+	t.mu.Unlock()
+}
+
+// discard closes a connection and frees its slot.
+func (t *wireTransport) discard(pc *wireConn) {
+	pc.conn.Close()
+	t.release(pc.key)
+}
+
+// release frees one connection slot of key: a waiter may dial.
+func (t *wireTransport) release(key string) {
+	t.mu.Lock()
+	h := t.hosts[key]
+	if len(h.waiters) > 0 {
+		w := h.waiters[0]
+		h.waiters = h.waiters[1:]
+		t.mu.Unlock()
+		w.ch <- nil // the slot passes to the waiter
+		return
+	}
+	h.open--
+	t.mu.Unlock()
+}
+
+// CloseIdleConnections closes the idle connections (the channel's Close
+// and Abort), the fallback's too.
+func (t *wireTransport) CloseIdleConnections() {
+	t.mu.Lock()
+	var idle []*wireConn
+	for _, h := range t.hosts {
+		idle = append(idle, h.idle...)
+		h.open -= len(h.idle)
+		h.idle = nil
+	}
+	t.mu.Unlock()
+	for _, pc := range idle {
+		pc.conn.Close()
+	}
+	t.fallback.CloseIdleConnections()
+}
+
+// dialConn opens a connection (TLS for https).
+func (t *wireTransport) dialConn(ctx context.Context, key, scheme, addr string, u *url.URL) (*wireConn, error) {
+	var (
+		conn net.Conn
+		err  error
+	)
+	switch {
+	case scheme == "http":
+		conn, err = t.dial(ctx, "tcp", addr)
+	case t.dialTLS != nil:
+		conn, err = t.dialTLS(ctx, "tcp", addr)
+	default:
+		conn, err = t.handshake(ctx, addr, u.Hostname())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return newWireConn(t, key, conn), nil
+}
+
+// handshake dials addr and runs a TLS handshake for host under the Connect
+// timeout.
+func (t *wireTransport) handshake(ctx context.Context, addr, host string) (net.Conn, error) {
+	cfg, err := t.tlsConfig(host)
+	if err != nil {
+		return nil, err
+	}
+	cfg.NextProtos = nil // HTTP/1.1 only
+	conn, err := t.dial(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	tc := tls.Client(conn, cfg)
+	trace := httptrace.ContextClientTrace(ctx)
+	if trace != nil && trace.TLSHandshakeStart != nil {
+		trace.TLSHandshakeStart()
+	}
+	hctx, cancel := ctx, context.CancelFunc(func() {})
+	if t.tlsLimit > 0 {
+		hctx, cancel = context.WithTimeoutCause(ctx, t.tlsLimit, &timeoutError{phase: "Connect", limit: t.tlsLimit})
+	}
+	err = tc.HandshakeContext(hctx)
+	cause := context.Cause(hctx)
+	cancel()
+	if trace != nil && trace.TLSHandshakeDone != nil {
+		trace.TLSHandshakeDone(tc.ConnectionState(), err)
+	}
+	if err != nil {
+		conn.Close()
+		if te, ok := cause.(*timeoutError); ok && ctx.Err() == nil {
+			return nil, te
+		}
+		return nil, err
+	}
+	return tc, nil
+}
+
+// canonicalAddr is u's host and port, the scheme's default port filled in.
+func canonicalAddr(scheme string, u *url.URL) string {
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = defaultPort(scheme)
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func urlString(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return u.String()
+}
+
+// rewindable says whether req's body can be sent again.
+func rewindable(req *http.Request) bool {
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+// rewind returns req with a fresh body for another attempt.
+func rewind(req *http.Request) (*http.Request, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return req, nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	r := *req
+	r.Body = body
+	return &r, nil
+}

@@ -1,0 +1,486 @@
+package channel
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	stderrors "errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wsgo/wsgo/errors"
+)
+
+// wireConn is one connection of the wire, with its buffers.
+type wireConn struct {
+	t        *wireTransport
+	key      string
+	conn     net.Conn
+	tlsState *tls.ConnectionState
+	in       wireReader
+	br       *bufio.Reader
+	out      wireWriter
+	bw       *bufio.Writer
+	hdr      []byte           // the request header being written
+	body     io.LimitedReader // the request body being written
+
+	reused   bool
+	idleAt   time.Time     // when it went idle (reused)
+	idleFor  time.Duration // how long it sat idle before this exchange
+	interupt func()        // interrupt, as a func value made once
+	probe    wireProbe
+	uri      wireURICache
+}
+
+// wireURICache keeps the request target of the last URL sent: a channel's
+// requests share one URL.
+type wireURICache struct {
+	u   *url.URL
+	uri string
+}
+
+func newWireConn(t *wireTransport, key string, conn net.Conn) *wireConn {
+	pc := &wireConn{t: t, key: key, conn: conn}
+	pc.in = wireReader{conn: conn, limit: -1}
+	pc.out = wireWriter{conn: conn}
+	pc.br = bufio.NewReaderSize(&pc.in, 4096)
+	pc.bw = bufio.NewWriterSize(&pc.out, 4096)
+	pc.interupt = pc.interrupt
+	if tc, ok := conn.(*tls.Conn); ok {
+		st := tc.ConnectionState()
+		pc.tlsState = &st
+	}
+	return pc
+}
+
+// wireReader reads the connection, bounding the bytes a response's
+// headers may take when limit is not negative.
+type wireReader struct {
+	conn  net.Conn
+	limit int
+	hit   bool // the bound was reached
+}
+
+func (r *wireReader) Read(p []byte) (int, error) {
+	if r.limit >= 0 {
+		if r.limit == 0 {
+			r.hit = true
+			return 0, errWireHeaderLimit
+		}
+		if len(p) > r.limit {
+			p = p[:r.limit]
+		}
+	}
+	n, err := r.conn.Read(p)
+	if r.limit >= 0 {
+		r.limit -= n
+	}
+	return n, err
+}
+
+// wireWriter writes the connection, counting what it accepted.
+type wireWriter struct {
+	conn net.Conn
+	n    int64
+}
+
+func (w *wireWriter) Write(p []byte) (int, error) {
+	n, err := w.conn.Write(p)
+	w.n += int64(n)
+	return n, err
+}
+
+var (
+	errWireHeaderLimit = stderrors.New("the reply's headers are over the limit")
+	errWireNoHost      = stderrors.New("http: no Host in request URL")
+	errWireScheme      = stderrors.New("unsupported protocol scheme")
+	errWireBodyClosed  = stderrors.New("http: read on closed response body")
+)
+
+// wireNothingWritten is a failure to write a request of which nothing
+// reached the connection.
+type wireNothingWritten struct{ err error }
+
+func (e *wireNothingWritten) Error() string { return e.err.Error() }
+func (e *wireNothingWritten) Unwrap() error { return e.err }
+
+// interrupt ends the connection's I/O in progress (the exchange's context
+// ended): a deadline in the past fails every read and write at once.
+func (pc *wireConn) interrupt() {
+	pc.conn.SetDeadline(time.Unix(1, 0))
+}
+
+// usable says whether an idle connection may carry a request.
+func (pc *wireConn) usable() bool {
+	idle := time.Since(pc.idleAt)
+	pc.idleFor = idle
+	if t := pc.t.idleTimeout; t > 0 && idle > t {
+		return false
+	}
+	if pc.br.Buffered() > 0 {
+		return false // the service sent something unasked: a 408, say
+	}
+	return pc.alive()
+}
+
+func (pc *wireConn) gotConnInfo() httptrace.GotConnInfo {
+	return httptrace.GotConnInfo{Conn: pc.conn, Reused: pc.reused, WasIdle: pc.reused, IdleTime: pc.idleFor}
+}
+
+// exchange writes req on the connection and reads the response's headers.
+// The connection belongs to the returned response's body from then on;
+// on an error it is closed.
+func (pc *wireConn) exchange(ctx context.Context, req *http.Request, trace *httptrace.ClientTrace) (*http.Response, error) {
+	if err := ctx.Err(); err != nil {
+		pc.t.discard(pc)
+		return nil, err
+	}
+	var stop func() bool
+	if ctx.Done() != nil {
+		stop = context.AfterFunc(ctx, pc.interupt)
+	}
+	fail := func(err error) (*http.Response, error) {
+		if stop != nil {
+			stop()
+		}
+		pc.t.discard(pc)
+		return nil, err
+	}
+	closeAfter, chunked, err := pc.writeHeader(req)
+	if err != nil {
+		return fail(err)
+	}
+	if trace != nil && trace.WroteHeaders != nil {
+		trace.WroteHeaders()
+	}
+	var wrote chan error // the writer goroutine's result
+	if chunked || req.ContentLength > wireSyncLimit {
+		wrote = make(chan error, 1)
+		go func() {
+			err := pc.writeBody(req, chunked)
+			if trace != nil && trace.WroteRequest != nil {
+				trace.WroteRequest(httptrace.WroteRequestInfo{Err: err})
+			}
+			wrote <- err
+		}()
+	} else {
+		err := pc.writeBody(req, false)
+		if trace != nil && trace.WroteRequest != nil {
+			trace.WroteRequest(httptrace.WroteRequestInfo{Err: err})
+		}
+		if err != nil {
+			if !isConnError(err) {
+				return fail(err) // the body's own failure: the request is incomplete
+			}
+			if pc.out.n == 0 {
+				return fail(&wireNothingWritten{err: err})
+			}
+			// The service may have answered before it stopped reading
+			// (an early 413): its response is worth more than the
+			// write error. The connection ends with it.
+			closeAfter = true
+			if _, rerr := pc.br.Peek(1); rerr != nil {
+				return fail(err)
+			}
+		}
+	}
+	resp, err := pc.readResponse(req, trace)
+	if err != nil {
+		if wrote != nil {
+			pc.conn.Close()
+			closeBody(req)
+			if werr := <-wrote; werr != nil && !isConnError(werr) {
+				err = werr // the body's own failure (a quota) explains it
+			}
+		}
+		return fail(err)
+	}
+	resp.TLS = pc.tlsState
+	b := &wireBody{pc: pc, rc: resp.Body, stop: stop, wrote: wrote, closeAfter: closeAfter || resp.Close}
+	if wrote != nil {
+		b.reqBody = req.Body
+	}
+	if resp.Body == http.NoBody {
+		b.finish(true)
+		return resp, nil
+	}
+	resp.Body = b
+	return resp, nil
+}
+
+// isConnError reports an error of the connection itself (rather than of
+// the request body being written).
+func isConnError(err error) bool {
+	var ne net.Error
+	var op *net.OpError
+	return stderrors.As(err, &op) || stderrors.As(err, &ne) || stderrors.Is(err, net.ErrClosed) || stderrors.Is(err, io.ErrClosedPipe)
+}
+
+// writeHeader buffers the request line and headers; closeAfter says the
+// connection ends with this exchange, chunked that the body has no known
+// length.
+func (pc *wireConn) writeHeader(req *http.Request) (closeAfter, chunked bool, err error) {
+	method := req.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	if !validToken(method) {
+		return false, false, fmt.Errorf("net/http: invalid method %q", method)
+	}
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	host = removeZone(host)
+	if !validHostHeader(host) {
+		return false, false, stderrors.New("http: invalid Host header")
+	}
+	if c := pc.uri; c.u != req.URL {
+		pc.uri = wireURICache{u: req.URL, uri: req.URL.RequestURI()}
+	}
+	hasBody := req.Body != nil && req.Body != http.NoBody
+	chunked = req.ContentLength < 0 || (req.ContentLength == 0 && hasBody)
+
+	b := append(pc.hdr[:0], method...)
+	b = append(b, ' ')
+	b = append(b, pc.uri.uri...)
+	b = append(b, " HTTP/1.1\r\nHost: "...)
+	b = append(b, host...)
+	b = append(b, "\r\n"...)
+	if ua := req.Header["User-Agent"]; len(ua) > 0 {
+		if !validFieldValue(ua[0]) {
+			return false, false, fmt.Errorf("net/http: invalid header field value for %q", "User-Agent")
+		}
+		b = append(b, "User-Agent: "...)
+		b = append(b, strings.TrimSpace(ua[0])...)
+		b = append(b, "\r\n"...)
+	}
+	var keysArr [16]string
+	keys := keysArr[:0]
+	for k := range req.Header {
+		switch k {
+		case "Host", "User-Agent", "Content-Length", "Transfer-Encoding", "Trailer":
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	connClose := false
+	for _, k := range keys {
+		if !validToken(k) {
+			return false, false, fmt.Errorf("net/http: invalid header field name %q", k)
+		}
+		for _, v := range req.Header[k] {
+			if !validFieldValue(v) {
+				return false, false, fmt.Errorf("net/http: invalid header field value for %q", k)
+			}
+			if k == "Connection" && hasToken(v, "close") {
+				connClose = true
+			}
+			b = append(b, k...)
+			b = append(b, ": "...)
+			b = append(b, strings.TrimSpace(v)...)
+			b = append(b, "\r\n"...)
+		}
+	}
+	closeAfter = connClose || req.Close || !pc.t.keepAlive
+	if closeAfter && !connClose {
+		b = append(b, "Connection: close\r\n"...)
+	}
+	switch {
+	case chunked:
+		b = append(b, "Transfer-Encoding: chunked\r\n"...)
+	case req.ContentLength > 0 || method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch:
+		b = append(b, "Content-Length: "...)
+		b = strconv.AppendInt(b, req.ContentLength, 10)
+		b = append(b, "\r\n"...)
+	}
+	b = append(b, "\r\n"...)
+	pc.hdr = b
+	_, err = pc.bw.Write(b)
+	return closeAfter, chunked, err
+}
+
+// writeBody writes the request body after the buffered header, flushes,
+// and closes the body.
+func (pc *wireConn) writeBody(req *http.Request, chunked bool) error {
+	if req.Body == nil || req.Body == http.NoBody {
+		return pc.bw.Flush()
+	}
+	defer req.Body.Close()
+	if chunked {
+		cw := httputil.NewChunkedWriter(pc.bw)
+		if _, err := io.Copy(cw, req.Body); err != nil {
+			return err
+		}
+		if err := cw.Close(); err != nil {
+			return err
+		}
+		if _, err := pc.bw.WriteString("\r\n"); err != nil {
+			return err
+		}
+		return pc.bw.Flush()
+	}
+	pc.body = io.LimitedReader{R: req.Body, N: req.ContentLength}
+	n, err := io.Copy(pc.bw, &pc.body)
+	pc.body.R = nil
+	if err != nil {
+		return err
+	}
+	if n != req.ContentLength {
+		return fmt.Errorf("http: ContentLength=%d with Body length %d", req.ContentLength, n)
+	}
+	return pc.bw.Flush()
+}
+
+// readResponse reads the response's headers, skipping 1xx responses, under
+// the header bound.
+func (pc *wireConn) readResponse(req *http.Request, trace *httptrace.ClientTrace) (*http.Response, error) {
+	first := true
+	for {
+		pc.in.limit, pc.in.hit = pc.t.maxHeader, false
+		if first && trace != nil && trace.GotFirstResponseByte != nil {
+			if _, err := pc.br.Peek(1); err == nil {
+				trace.GotFirstResponseByte()
+			}
+		}
+		first = false
+		resp, err := http.ReadResponse(pc.br, req)
+		pc.in.limit = -1
+		if err != nil {
+			if pc.in.hit {
+				return nil, errors.Quotaf("MaxHeaderBytes", "the reply's HTTP headers are larger than %d bytes", MaxHeaderBytes)
+			}
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF // the service closed the connection without answering
+			}
+			return nil, err
+		}
+		switch {
+		case resp.StatusCode == http.StatusSwitchingProtocols:
+			resp.Body.Close()
+			return nil, stderrors.New("the service switched protocols (HTTP 101), which a SOAP channel does not speak")
+		case resp.StatusCode >= 100 && resp.StatusCode < 200:
+			if trace != nil && trace.Got1xxResponse != nil {
+				if err := trace.Got1xxResponse(resp.StatusCode, map[string][]string(resp.Header)); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		return resp, nil
+	}
+}
+
+// wireBody is a response body on a wire connection: read to the end, the
+// connection goes back to the pool; closed before, it is closed.
+type wireBody struct {
+	pc         *wireConn
+	rc         io.ReadCloser
+	stop       func() bool // the context watch, or nil
+	wrote      chan error  // the writer goroutine's result, or nil
+	reqBody    io.Closer   // the request body the writer goroutine reads
+	closeAfter bool
+
+	mu   sync.Mutex
+	done bool
+	err  error // what Read returns once done
+}
+
+func (b *wireBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.done {
+		return 0, b.err
+	}
+	n, err := b.rc.Read(p)
+	switch {
+	case err == io.EOF:
+		b.err = io.EOF
+		b.finish(true)
+	case err != nil:
+		b.err = err
+		b.finish(false)
+	}
+	return n, err
+}
+
+// Close ends the body; a body not read to the end takes its connection
+// with it. A Read in progress on another goroutine is interrupted.
+func (b *wireBody) Close() error {
+	if !b.mu.TryLock() {
+		b.pc.interrupt()
+		b.mu.Lock()
+	}
+	defer b.mu.Unlock()
+	if !b.done {
+		b.err = errWireBodyClosed
+		b.finish(false)
+	}
+	return nil
+}
+
+// finish hands the connection back (reuse) or closes it. It waits for a
+// writer goroutine, so that none outlives the exchange.
+func (b *wireBody) finish(clean bool) {
+	b.done = true
+	pc := b.pc
+	reuse := clean && !b.closeAfter
+	if b.stop != nil && !b.stop() {
+		reuse = false // interrupted, or about to be
+	}
+	if b.wrote != nil {
+		select {
+		case err := <-b.wrote:
+			if err != nil {
+				reuse = false
+			}
+		default:
+			// The response ended before the request did.
+			reuse = false
+			pc.conn.Close()
+			b.reqBody.Close()
+			<-b.wrote
+		}
+	}
+	if reuse {
+		pc.t.putIdle(pc)
+		return
+	}
+	pc.t.discard(pc)
+}
+
+// removeZone removes an IPv6 zone from a Host header value ("[fe80::1%en0]:8080").
+func removeZone(host string) string {
+	if !strings.HasPrefix(host, "[") {
+		return host
+	}
+	i := strings.LastIndex(host, "]")
+	if i < 0 {
+		return host
+	}
+	j := strings.LastIndex(host[:i], "%")
+	if j < 0 {
+		return host
+	}
+	return host[:j] + host[i:]
+}
+
+// sortStrings sorts a handful of header names (insertion sort: no
+// allocation, few comparisons).
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
