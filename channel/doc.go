@@ -23,6 +23,20 @@
 // One Request channel serves any number of concurrent calls, each with its
 // own pair of messages, over a pool of keep-alive connections.
 //
+// # The wire
+//
+// A service the channel reaches directly is spoken to by the channel's own
+// HTTP/1.1 client (wire.go): the calling goroutine writes the request on a
+// pooled connection and reads the reply's headers itself, without the two
+// goroutine hand-offs per exchange of net/http's Transport. That makes a
+// small exchange as cheap as a bare net/http POST of pre-built bytes
+// (BENCHMARKS.md). An idle connection is probed before reuse, so one the
+// service closed while idle is not given a request; a large or streamed
+// request body is written while the response is read, so a service that
+// answers early (a 413) is heard. Requests through a proxy, the lanes of
+// NTLM and Negotiate, and international host names go through net/http's
+// Transport, configured alike; WithRoundTripper replaces both.
+//
 // # Server side
 //
 // A Listener is an http.Handler whose requests are taken with Accept as
