@@ -54,6 +54,7 @@ type wireTransport struct {
 	maxHeader   int
 
 	proxyCache atomic.Pointer[wireProxyDecision]
+	uriCache   atomic.Pointer[wireURICache]
 
 	mu    sync.Mutex
 	hosts map[string]*wireHost
@@ -127,6 +128,12 @@ func (t *wireTransport) roundTrip(req *http.Request) (*http.Response, error) {
 	if scheme != "http" && scheme != "https" {
 		return nil, &url.Error{Op: req.Method, URL: u.String(), Err: errWireScheme}
 	}
+	// The header is built, and checked, before a connection is taken.
+	h := wireHeaders.Get().(*wireHeader)
+	defer wireHeaders.Put(h)
+	if err := h.build(t, req); err != nil {
+		return nil, err
+	}
 	ctx := req.Context()
 	trace := httptrace.ContextClientTrace(ctx)
 	addr := canonicalAddr(scheme, u)
@@ -142,7 +149,7 @@ func (t *wireTransport) roundTrip(req *http.Request) (*http.Response, error) {
 		if trace != nil && trace.GotConn != nil {
 			trace.GotConn(pc.gotConnInfo())
 		}
-		resp, err := pc.exchange(ctx, req, trace)
+		resp, err := pc.exchange(ctx, req, h, trace)
 		if err == nil {
 			return resp, nil
 		}

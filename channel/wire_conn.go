@@ -30,7 +30,6 @@ type wireConn struct {
 	br       *bufio.Reader
 	out      wireWriter
 	bw       *bufio.Writer
-	hdr      []byte           // the request header being written
 	body     io.LimitedReader // the request body being written
 
 	reused   bool
@@ -38,7 +37,6 @@ type wireConn struct {
 	idleFor  time.Duration // how long it sat idle before this exchange
 	interupt func()        // interrupt, as a func value made once
 	probe    wireProbe
-	uri      wireURICache
 }
 
 // wireURICache keeps the request target of the last URL sent: a channel's
@@ -47,6 +45,17 @@ type wireURICache struct {
 	u   *url.URL
 	uri string
 }
+
+// wireHeader is a request's header block, built before a connection is
+// taken (a header HTTP cannot carry fails the request before anything is
+// dialled or sent).
+type wireHeader struct {
+	b          []byte
+	closeAfter bool // the connection ends with this exchange
+	chunked    bool // the body has no known length
+}
+
+var wireHeaders = sync.Pool{New: func() any { return &wireHeader{b: make([]byte, 0, 512)} }}
 
 func newWireConn(t *wireTransport, key string, conn net.Conn) *wireConn {
 	pc := &wireConn{t: t, key: key, conn: conn}
@@ -132,6 +141,22 @@ func (pc *wireConn) usable() bool {
 	return pc.alive()
 }
 
+// tlsIdle reports whether an idle TLS connection holds nothing unread:
+// bytes the service sent after a response may already be decrypted inside
+// crypto/tls, out of the socket's sight. A read with a deadline in the
+// past returns them if so, and otherwise fails at once with a timeout,
+// which crypto/tls does not keep as the connection's error.
+func tlsIdle(tc *tls.Conn) bool {
+	var b [1]byte
+	if tc.SetReadDeadline(time.Unix(1, 0)) != nil {
+		return false
+	}
+	n, err := tc.Read(b[:])
+	var ne net.Error
+	idle := n == 0 && stderrors.As(err, &ne) && ne.Timeout()
+	return idle && tc.SetReadDeadline(time.Time{}) == nil
+}
+
 func (pc *wireConn) gotConnInfo() httptrace.GotConnInfo {
 	return httptrace.GotConnInfo{Conn: pc.conn, Reused: pc.reused, WasIdle: pc.reused, IdleTime: pc.idleFor}
 }
@@ -139,7 +164,8 @@ func (pc *wireConn) gotConnInfo() httptrace.GotConnInfo {
 // exchange writes req on the connection and reads the response's headers.
 // The connection belongs to the returned response's body from then on;
 // on an error it is closed.
-func (pc *wireConn) exchange(ctx context.Context, req *http.Request, trace *httptrace.ClientTrace) (*http.Response, error) {
+func (pc *wireConn) exchange(ctx context.Context, req *http.Request, h *wireHeader, trace *httptrace.ClientTrace) (*http.Response, error) {
+	pc.out.n = 0
 	if err := ctx.Err(); err != nil {
 		pc.t.discard(pc)
 		return nil, err
@@ -155,8 +181,8 @@ func (pc *wireConn) exchange(ctx context.Context, req *http.Request, trace *http
 		pc.t.discard(pc)
 		return nil, err
 	}
-	closeAfter, chunked, err := pc.writeHeader(req)
-	if err != nil {
+	closeAfter, chunked := h.closeAfter, h.chunked
+	if _, err := pc.bw.Write(h.b); err != nil {
 		return fail(err)
 	}
 	if trace != nil && trace.WroteHeaders != nil {
@@ -167,6 +193,11 @@ func (pc *wireConn) exchange(ctx context.Context, req *http.Request, trace *http
 		wrote = make(chan error, 1)
 		go func() {
 			err := pc.writeBody(req, chunked)
+			if err != nil && !isConnError(err) {
+				// The body failed (a quota, a read error): the service
+				// waits for the rest, so the response is not waited for.
+				pc.interrupt()
+			}
 			if trace != nil && trace.WroteRequest != nil {
 				trace.WroteRequest(httptrace.WroteRequestInfo{Err: err})
 			}
@@ -225,16 +256,15 @@ func isConnError(err error) bool {
 	return stderrors.As(err, &op) || stderrors.As(err, &ne) || stderrors.Is(err, net.ErrClosed) || stderrors.Is(err, io.ErrClosedPipe)
 }
 
-// writeHeader buffers the request line and headers; closeAfter says the
-// connection ends with this exchange, chunked that the body has no known
-// length.
-func (pc *wireConn) writeHeader(req *http.Request) (closeAfter, chunked bool, err error) {
+// build makes the request line and header block of req for t, checking
+// every field as net/http does before it writes a request.
+func (h *wireHeader) build(t *wireTransport, req *http.Request) error {
 	method := req.Method
 	if method == "" {
 		method = http.MethodPost
 	}
 	if !validToken(method) {
-		return false, false, fmt.Errorf("net/http: invalid method %q", method)
+		return fmt.Errorf("net/http: invalid method %q", method)
 	}
 	host := req.Host
 	if host == "" {
@@ -242,23 +272,25 @@ func (pc *wireConn) writeHeader(req *http.Request) (closeAfter, chunked bool, er
 	}
 	host = removeZone(host)
 	if !validHostHeader(host) {
-		return false, false, stderrors.New("http: invalid Host header")
+		return stderrors.New("http: invalid Host header")
 	}
-	if c := pc.uri; c.u != req.URL {
-		pc.uri = wireURICache{u: req.URL, uri: req.URL.RequestURI()}
+	c := t.uriCache.Load()
+	if c == nil || c.u != req.URL {
+		c = &wireURICache{u: req.URL, uri: req.URL.RequestURI()}
+		t.uriCache.Store(c)
 	}
 	hasBody := req.Body != nil && req.Body != http.NoBody
-	chunked = req.ContentLength < 0 || (req.ContentLength == 0 && hasBody)
+	h.chunked = req.ContentLength < 0 || (req.ContentLength == 0 && hasBody)
 
-	b := append(pc.hdr[:0], method...)
+	b := append(h.b[:0], method...)
 	b = append(b, ' ')
-	b = append(b, pc.uri.uri...)
+	b = append(b, c.uri...)
 	b = append(b, " HTTP/1.1\r\nHost: "...)
 	b = append(b, host...)
 	b = append(b, "\r\n"...)
 	if ua := req.Header["User-Agent"]; len(ua) > 0 {
 		if !validFieldValue(ua[0]) {
-			return false, false, fmt.Errorf("net/http: invalid header field value for %q", "User-Agent")
+			return fmt.Errorf("net/http: invalid header field value for %q", "User-Agent")
 		}
 		b = append(b, "User-Agent: "...)
 		b = append(b, strings.TrimSpace(ua[0])...)
@@ -277,11 +309,11 @@ func (pc *wireConn) writeHeader(req *http.Request) (closeAfter, chunked bool, er
 	connClose := false
 	for _, k := range keys {
 		if !validToken(k) {
-			return false, false, fmt.Errorf("net/http: invalid header field name %q", k)
+			return fmt.Errorf("net/http: invalid header field name %q", k)
 		}
 		for _, v := range req.Header[k] {
 			if !validFieldValue(v) {
-				return false, false, fmt.Errorf("net/http: invalid header field value for %q", k)
+				return fmt.Errorf("net/http: invalid header field value for %q", k)
 			}
 			if k == "Connection" && hasToken(v, "close") {
 				connClose = true
@@ -292,22 +324,20 @@ func (pc *wireConn) writeHeader(req *http.Request) (closeAfter, chunked bool, er
 			b = append(b, "\r\n"...)
 		}
 	}
-	closeAfter = connClose || req.Close || !pc.t.keepAlive
-	if closeAfter && !connClose {
+	h.closeAfter = connClose || req.Close || !t.keepAlive
+	if h.closeAfter && !connClose {
 		b = append(b, "Connection: close\r\n"...)
 	}
 	switch {
-	case chunked:
+	case h.chunked:
 		b = append(b, "Transfer-Encoding: chunked\r\n"...)
 	case req.ContentLength > 0 || method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch:
 		b = append(b, "Content-Length: "...)
 		b = strconv.AppendInt(b, req.ContentLength, 10)
 		b = append(b, "\r\n"...)
 	}
-	b = append(b, "\r\n"...)
-	pc.hdr = b
-	_, err = pc.bw.Write(b)
-	return closeAfter, chunked, err
+	h.b = append(b, "\r\n"...)
+	return nil
 }
 
 // writeBody writes the request body after the buffered header, flushes,
@@ -345,9 +375,12 @@ func (pc *wireConn) writeBody(req *http.Request, chunked bool) error {
 // readResponse reads the response's headers, skipping 1xx responses, under
 // the header bound.
 func (pc *wireConn) readResponse(req *http.Request, trace *httptrace.ClientTrace) (*http.Response, error) {
+	// One bound for the final response's headers and every 1xx before
+	// it, so that a service sending 1xx responses without end is stopped.
+	pc.in.limit, pc.in.hit = pc.t.maxHeader, false
+	defer func() { pc.in.limit = -1 }()
 	first := true
 	for {
-		pc.in.limit, pc.in.hit = pc.t.maxHeader, false
 		if first && trace != nil && trace.GotFirstResponseByte != nil {
 			if _, err := pc.br.Peek(1); err == nil {
 				trace.GotFirstResponseByte()
@@ -355,7 +388,6 @@ func (pc *wireConn) readResponse(req *http.Request, trace *httptrace.ClientTrace
 		}
 		first = false
 		resp, err := http.ReadResponse(pc.br, req)
-		pc.in.limit = -1
 		if err != nil {
 			if pc.in.hit {
 				return nil, errors.Quotaf("MaxHeaderBytes", "the reply's HTTP headers are larger than %d bytes", MaxHeaderBytes)

@@ -20,6 +20,9 @@ type wireProbe struct {
 // bytes waiting; either is not given another request.
 func (pc *wireConn) alive() bool {
 	p := &pc.probe
+	if tc, ok := pc.conn.(*tls.Conn); ok && !tlsIdle(tc) {
+		return false
+	}
 	if p.raw == nil {
 		conn := pc.conn
 		if tc, ok := conn.(*tls.Conn); ok {
