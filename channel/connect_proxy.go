@@ -90,6 +90,7 @@ func (cd *connectDialer) handshakeTLS(ctx context.Context, conn net.Conn, host s
 	if err != nil {
 		return nil, err
 	}
+	cfg.NextProtos = nil // HTTP/1.1 only: neither the wire nor the transport speaks HTTP/2 here
 	tc := tls.Client(conn, cfg)
 	trace := httptrace.ContextClientTrace(ctx)
 	if trace != nil && trace.TLSHandshakeStart != nil {

@@ -25,7 +25,7 @@ func (s *settings) newHTTPClient() (client *http.Client, wire *wireTransport) {
 	var transport *http.Transport
 	if rt == nil {
 		transport = s.newTransport(keep)
-		wire = s.newWire(transport)
+		wire = s.newWire(transport, keep)
 		rt = wire
 	}
 	if s.hasAuth() {
@@ -108,14 +108,13 @@ func (s *settings) newTransport(keep *sessionCache) *http.Transport {
 
 // newWire builds the channel's wire (wire.go) for the services it reaches
 // directly, with fallback, the channel's net/http transport, for requests
-// through a proxy. It dials as fallback does, with the same TLS.
-func (s *settings) newWire(fallback *http.Transport) *wireTransport {
+// through a proxy. It dials as fallback does; its TLS connections are the
+// connectDialer's, always direct.
+func (s *settings) newWire(fallback *http.Transport, keep *sessionCache) *wireTransport {
 	d := &dialer{resolve: s.timeouts.Resolve, connect: s.timeouts.Connect}
 	w := &wireTransport{
 		dial:        d.dialContext,
-		dialTLS:     fallback.DialTLSContext,
-		tlsConfig:   s.clientTLSConfig,
-		tlsLimit:    s.timeouts.Connect,
+		dialTLS:     (&connectDialer{s: s, d: d, keep: keep}).dialTLS,
 		proxy:       s.proxyResolver(),
 		fallback:    fallback,
 		keepAlive:   s.keepAlive,

@@ -2,7 +2,6 @@ package channel
 
 import (
 	"context"
-	"crypto/tls"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -40,10 +39,8 @@ import (
 // which the wire does without. An idle connection is closed
 // when found older than the idle timeout, and by CloseIdleConnections.
 type wireTransport struct {
-	dial      func(ctx context.Context, network, addr string) (net.Conn, error)
-	dialTLS   func(ctx context.Context, network, addr string) (net.Conn, error) // nil: TLS over dial with tlsConfig
-	tlsConfig func(serverName string) (*tls.Config, error)
-	tlsLimit  time.Duration // bounds a TLS handshake (the Connect timeout)
+	dial    func(ctx context.Context, network, addr string) (net.Conn, error) // TCP, for http
+	dialTLS func(ctx context.Context, network, addr string) (net.Conn, error) // TCP and TLS, for https
 
 	proxy    func(*url.URL) (*url.URL, error) // nil: no request is proxied
 	fallback *http.Transport                  // proxied requests
@@ -272,8 +269,18 @@ func (t *wireTransport) putIdle(pc *wireConn) {
 	t.mu.Unlock()
 }
 
-// discard closes a connection and frees its slot.
+// discard closes a connection that failed or was given up on, and frees
+// its slot. Over TLS the socket is closed without a close_notify alert:
+// writing one into a connection whose service stopped reading would block
+// (crypto/tls allows it five seconds).
 func (t *wireTransport) discard(pc *wireConn) {
+	pc.closeHard()
+	t.release(pc.key)
+}
+
+// retire closes a connection whose last exchange ended cleanly (the
+// service asked for it, or keep-alive is off), and frees its slot.
+func (t *wireTransport) retire(pc *wireConn) {
 	pc.conn.Close()
 	t.release(pc.key)
 }
@@ -316,55 +323,15 @@ func (t *wireTransport) dialConn(ctx context.Context, key, scheme, addr string, 
 		conn net.Conn
 		err  error
 	)
-	switch {
-	case scheme == "http":
+	if scheme == "http" {
 		conn, err = t.dial(ctx, "tcp", addr)
-	case t.dialTLS != nil:
+	} else {
 		conn, err = t.dialTLS(ctx, "tcp", addr)
-	default:
-		conn, err = t.handshake(ctx, addr, u.Hostname())
 	}
 	if err != nil {
 		return nil, err
 	}
 	return newWireConn(t, key, conn), nil
-}
-
-// handshake dials addr and runs a TLS handshake for host under the Connect
-// timeout.
-func (t *wireTransport) handshake(ctx context.Context, addr, host string) (net.Conn, error) {
-	cfg, err := t.tlsConfig(host)
-	if err != nil {
-		return nil, err
-	}
-	cfg.NextProtos = nil // HTTP/1.1 only
-	conn, err := t.dial(ctx, "tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	tc := tls.Client(conn, cfg)
-	trace := httptrace.ContextClientTrace(ctx)
-	if trace != nil && trace.TLSHandshakeStart != nil {
-		trace.TLSHandshakeStart()
-	}
-	hctx, cancel := ctx, context.CancelFunc(func() {})
-	if t.tlsLimit > 0 {
-		hctx, cancel = context.WithTimeoutCause(ctx, t.tlsLimit, &timeoutError{phase: "Connect", limit: t.tlsLimit})
-	}
-	err = tc.HandshakeContext(hctx)
-	cause := context.Cause(hctx)
-	cancel()
-	if trace != nil && trace.TLSHandshakeDone != nil {
-		trace.TLSHandshakeDone(tc.ConnectionState(), err)
-	}
-	if err != nil {
-		conn.Close()
-		if te, ok := cause.(*timeoutError); ok && ctx.Err() == nil {
-			return nil, te
-		}
-		return nil, err
-	}
-	return tc, nil
 }
 
 // canonicalAddr is u's host and port, the scheme's default port filled in.

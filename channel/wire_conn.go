@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wsgo/wsgo/errors"
@@ -36,6 +37,7 @@ type wireConn struct {
 	idleAt   time.Time     // when it went idle (reused)
 	idleFor  time.Duration // how long it sat idle before this exchange
 	interupt func()        // interrupt, as a func value made once
+	wroteAll atomic.Bool   // the writer goroutine has written the whole request
 	probe    wireProbe
 }
 
@@ -122,6 +124,16 @@ type wireNothingWritten struct{ err error }
 func (e *wireNothingWritten) Error() string { return e.err.Error() }
 func (e *wireNothingWritten) Unwrap() error { return e.err }
 
+// closeHard closes the socket under the connection (over TLS without a
+// close_notify alert).
+func (pc *wireConn) closeHard() {
+	if tc, ok := pc.conn.(*tls.Conn); ok {
+		tc.NetConn().Close()
+		return
+	}
+	pc.conn.Close()
+}
+
 // interrupt ends the connection's I/O in progress (the exchange's context
 // ended): a deadline in the past fails every read and write at once.
 func (pc *wireConn) interrupt() {
@@ -191,8 +203,12 @@ func (pc *wireConn) exchange(ctx context.Context, req *http.Request, h *wireHead
 	var wrote chan error // the writer goroutine's result
 	if chunked || req.ContentLength > wireSyncLimit {
 		wrote = make(chan error, 1)
+		pc.wroteAll.Store(false)
 		go func() {
 			err := pc.writeBody(req, chunked)
+			if err == nil {
+				pc.wroteAll.Store(true)
+			}
 			if err != nil && !isConnError(err) {
 				// The body failed (a quota, a read error): the service
 				// waits for the rest, so the response is not waited for.
@@ -227,7 +243,7 @@ func (pc *wireConn) exchange(ctx context.Context, req *http.Request, h *wireHead
 	resp, err := pc.readResponse(req, trace)
 	if err != nil {
 		if wrote != nil {
-			pc.conn.Close()
+			pc.closeHard()
 			closeBody(req)
 			if werr := <-wrote; werr != nil && !isConnError(werr) {
 				err = werr // the body's own failure (a quota) explains it
@@ -468,27 +484,38 @@ func (b *wireBody) finish(clean bool) {
 	pc := b.pc
 	reuse := clean && !b.closeAfter
 	if b.stop != nil && !b.stop() {
-		reuse = false // interrupted, or about to be
+		reuse, clean = false, false // interrupted, or about to be
 	}
 	if b.wrote != nil {
 		select {
 		case err := <-b.wrote:
 			if err != nil {
-				reuse = false
+				reuse, clean = false, false
 			}
 		default:
-			// The response ended before the request did.
-			reuse = false
-			pc.conn.Close()
+			if pc.wroteAll.Load() {
+				// Written whole; the goroutine is about to report it.
+				if err := <-b.wrote; err != nil {
+					reuse, clean = false, false
+				}
+				break
+			}
+			// The response ended before the request did: the rest of
+			// the body is not sent.
+			reuse, clean = false, false
+			pc.closeHard()
 			b.reqBody.Close()
 			<-b.wrote
 		}
 	}
-	if reuse {
+	switch {
+	case reuse:
 		pc.t.putIdle(pc)
-		return
+	case clean:
+		pc.t.retire(pc)
+	default:
+		pc.t.discard(pc)
 	}
-	pc.t.discard(pc)
 }
 
 // removeZone removes an IPv6 zone from a Host header value ("[fe80::1%en0]:8080").
