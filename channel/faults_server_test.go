@@ -1,7 +1,6 @@
 package channel_test
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/ecdsa"
@@ -16,85 +15,24 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/wsgo/wsgo/internal/loopback"
 )
 
-// The misbehaving servers of the fault-injection suite: rawServer, which
+// The misbehaving servers of the fault-injection suite: newRawServer, which
 // answers each request with bytes written by hand on the TCP connection
 // (for what net/http will not do: dripping, stalling, resetting, lying
 // about the length), and httptest servers for the plain status rows.
 
-// rawServer is a loopback HTTP/1.1 server that reads one request per
-// connection and hands the connection to its answer function.
-type rawServer struct {
-	ln     net.Listener
-	answer func(c *net.TCPConn, req *http.Request, stop <-chan struct{})
-	stop   chan struct{}
-	wg     sync.WaitGroup
-
-	mu    sync.Mutex
-	conns map[net.Conn]bool
-}
-
-// newRawServer starts a rawServer; the test's cleanup stops it, ending any
-// answer that waits on stop and closing every connection.
-func newRawServer(t *testing.T, answer func(c *net.TCPConn, req *http.Request, stop <-chan struct{})) *rawServer {
+// newRawServer starts a loopback server that reads one request per
+// connection and hands the connection to answer (loopback.Once); the
+// test's cleanup stops it, ending any answer that waits on stop and
+// closing every connection.
+func newRawServer(t *testing.T, answer func(c *net.TCPConn, req *http.Request, stop <-chan struct{})) *loopback.Server {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &rawServer{ln: ln, answer: answer, stop: make(chan struct{}), conns: map[net.Conn]bool{}}
-	s.wg.Add(1)
-	go s.serve()
-	t.Cleanup(s.close)
-	return s
-}
-
-func (s *rawServer) url() string { return "http://" + s.ln.Addr().String() + "/svc" }
-
-func (s *rawServer) serve() {
-	defer s.wg.Done()
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		s.conns[c] = true
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer func() {
-				s.mu.Lock()
-				delete(s.conns, c)
-				s.mu.Unlock()
-				c.Close()
-			}()
-			req, err := http.ReadRequest(bufio.NewReader(c))
-			if err != nil {
-				return
-			}
-			if _, err := io.Copy(io.Discard, req.Body); err != nil {
-				return
-			}
-			s.answer(c.(*net.TCPConn), req, s.stop)
-		}()
-	}
-}
-
-func (s *rawServer) close() {
-	close(s.stop)
-	s.ln.Close()
-	s.mu.Lock()
-	for c := range s.conns {
-		c.Close()
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
+	return loopback.Listen(t, loopback.Once(answer))
 }
 
 // writeHead writes a status line and headers (Connection: close added).

@@ -236,7 +236,7 @@ func lateWroteRequest(err error, _ channel.State) (string, bool) {
 // (longer) ReceiveResponse timeout a late trace hook re-arms.
 func TestReceiveTimeoutKeepsItsPhase(t *testing.T) {
 	srv := newRawServer(t, stallAfterHeaders)
-	ch := openSOAP11Channel(t, srv.url(), channel.WithTimeouts(channel.Timeouts{
+	ch := openSOAP11Channel(t, srv.URL("/svc"), channel.WithTimeouts(channel.Timeouts{
 		Receive: 20 * time.Millisecond, ReceiveResponse: 250 * time.Millisecond}))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -258,7 +258,7 @@ func TestReceiveTimeoutKeepsItsPhase(t *testing.T) {
 		if err := ch.Reset(); err != nil {
 			t.Fatal(err)
 		}
-		if err := ch.Open(ctx, srv.url()); err != nil {
+		if err := ch.Open(ctx, srv.URL("/svc")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -345,7 +345,7 @@ func rawAnswer(status, body string, headers ...string) func(*net.TCPConn, *http.
 }
 
 func raw(answer func(*net.TCPConn, *http.Request, <-chan struct{})) func(t *testing.T) string {
-	return func(t *testing.T) string { return newRawServer(t, answer).url() }
+	return func(t *testing.T) string { return newRawServer(t, answer).URL("/svc") }
 }
 
 func status(code int, body string, headers ...string) func(t *testing.T) string {
@@ -575,7 +575,7 @@ func TestGzipBomb(t *testing.T) {
 	bomb := gzipBomb(t, 1<<30)
 	srv := newRawServer(t, rawAnswer("200 OK", string(bomb),
 		"Content-Type", "text/xml", "Content-Encoding", "gzip", "Content-Length", strconv.Itoa(len(bomb))))
-	ch := openSOAP11Channel(t, srv.url())
+	ch := openSOAP11Channel(t, srv.URL("/svc"))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var before, after runtime.MemStats

@@ -1,9 +1,7 @@
 package channel_test
 
 import (
-	"bufio"
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -13,50 +11,26 @@ import (
 
 	"github.com/wsgo/wsgo/channel"
 	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/internal/loopback"
 	"github.com/wsgo/wsgo/message"
 )
 
 // rawReplyServer answers every connection with the bytes most recently
 // given to it, as the whole HTTP response, then closes the connection.
 type rawReplyServer struct {
-	ln    net.Listener
+	*loopback.Server
 	mu    sync.Mutex
 	reply []byte
-	wg    sync.WaitGroup
 }
 
 func newRawReplyServer(tb testing.TB) *rawReplyServer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s := &rawReplyServer{ln: ln}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				req, err := http.ReadRequest(bufio.NewReader(c))
-				if err != nil {
-					return
-				}
-				_, _ = io.Copy(io.Discard, req.Body)
-				s.mu.Lock()
-				reply := s.reply
-				s.mu.Unlock()
-				_, _ = c.Write(reply)
-			}()
-		}
-	}()
-	tb.Cleanup(func() { ln.Close(); s.wg.Wait() })
+	s := &rawReplyServer{}
+	s.Server = loopback.Listen(tb, loopback.Once(func(c *net.TCPConn, _ *http.Request, _ <-chan struct{}) {
+		s.mu.Lock()
+		reply := s.reply
+		s.mu.Unlock()
+		_, _ = c.Write(reply)
+	}))
 	return s
 }
 
@@ -82,7 +56,7 @@ func FuzzReply(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	srv := newRawReplyServer(f)
-	url := "http://" + srv.ln.Addr().String() + "/svc"
+	url := srv.URL("/svc")
 	ch, err := channel.New(channel.Request,
 		channel.WithEnvelope(message.SOAP11),
 		channel.WithAddressing(message.AddressingTransport),

@@ -33,12 +33,12 @@ func TestLaterPhaseOutlivesEarlierTimeout(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	ch := openSOAP11Channel(t, newRawServer(t, slow).url(), opts)
+	ch := openSOAP11Channel(t, newRawServer(t, slow).URL("/svc"), opts)
 	for i := 0; i < 3; i++ {
 		wantCode(t, callAdd(ctx, ch, actionAdd, 1, 2), errors.OK)
 	}
 
-	ch = openSOAP11Channel(t, newRawServer(t, stallBeforeHeaders).url(), opts)
+	ch = openSOAP11Channel(t, newRawServer(t, stallBeforeHeaders).URL("/svc"), opts)
 	start := time.Now()
 	err := callAdd(ctx, ch, actionAdd, 1, 2)
 	wantCode(t, err, errors.OperationTimedOut)

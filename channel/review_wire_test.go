@@ -23,6 +23,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/internal/loopback"
 )
 
 // Review tests of the wire (wire.go, wire_conn.go): scripted loopback
@@ -32,100 +33,11 @@ import (
 // ---------------------------------------------------------------------
 // helpers
 
-// rwServer is a loopback TCP server handing each accepted connection to
-// handle with its index; it counts accepts and connections open at once.
-type rwServer struct {
-	ln      net.Listener
-	accepts atomic.Int32
-	live    atomic.Int32
-	maxLive atomic.Int32
-	stop    chan struct{}
-	wg      sync.WaitGroup
-	mu      sync.Mutex
-	conns   map[net.Conn]bool
-}
-
-func rwListen(t *testing.T, handle func(c net.Conn, br *bufio.Reader, idx int, stop <-chan struct{})) *rwServer {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &rwServer{ln: ln, stop: make(chan struct{}), conns: map[net.Conn]bool{}}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			idx := int(s.accepts.Add(1)) - 1
-			n := s.live.Add(1)
-			for {
-				m := s.maxLive.Load()
-				if n <= m || s.maxLive.CompareAndSwap(m, n) {
-					break
-				}
-			}
-			s.mu.Lock()
-			s.conns[c] = true
-			s.mu.Unlock()
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer func() {
-					s.mu.Lock()
-					delete(s.conns, c)
-					s.mu.Unlock()
-					s.live.Add(-1)
-					c.Close()
-				}()
-				_ = c.SetDeadline(time.Now().Add(10 * time.Second)) // watchdog
-				handle(c, bufio.NewReader(c), idx, s.stop)
-			}()
-		}
-	}()
-	t.Cleanup(s.close)
-	return s
-}
-
-func (s *rwServer) close() {
-	select {
-	case <-s.stop:
-		return
-	default:
-	}
-	close(s.stop)
-	s.ln.Close()
-	s.mu.Lock()
-	for c := range s.conns {
-		c.Close()
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
-}
-
-func (s *rwServer) url() string { return "http://" + s.ln.Addr().String() + "/svc" }
-
-// rwKeepAlive is a handler reading requests one after another (bodies read
-// whole) and answering each with answer; answer says whether to go on.
-func rwKeepAlive(answer func(c net.Conn, req *http.Request, idx, n int) bool) func(net.Conn, *bufio.Reader, int, <-chan struct{}) {
-	return func(c net.Conn, br *bufio.Reader, idx int, _ <-chan struct{}) {
-		for n := 0; ; n++ {
-			req, err := http.ReadRequest(br)
-			if err != nil {
-				return
-			}
-			if _, err := io.Copy(io.Discard, req.Body); err != nil {
-				return
-			}
-			if !answer(c, req, idx, n) {
-				return
-			}
-		}
-	}
-}
+// rwListen and rwKeepAlive are loopback.Listen and loopback.Requests.
+var (
+	rwListen    = loopback.Listen
+	rwKeepAlive = loopback.Requests
+)
 
 const rwEnvelope = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><r xmlns="urn:rw">ok</r></s:Body></s:Envelope>`
 
@@ -253,14 +165,14 @@ func TestRWRetryWhenReusedConnectionResetBeforeWrite(t *testing.T) {
 	rwLeakCheck(t)
 	kill := make(chan struct{})
 	killed := make(chan struct{})
-	srv := rwListen(t, rwKeepAlive(func(c net.Conn, _ *http.Request, idx, n int) bool {
+	srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, _ *http.Request, idx, n int) bool {
 		_, _ = io.WriteString(c, rwPlain("ok"))
 		if idx == 0 && n == 0 {
 			select {
 			case <-kill:
 			case <-time.After(5 * time.Second):
 			}
-			_ = c.(*net.TCPConn).SetLinger(0) // close with a reset
+			_ = c.SetLinger(0) // close with a reset
 			c.Close()
 			close(killed)
 			return false
@@ -270,7 +182,7 @@ func TestRWRetryWhenReusedConnectionResetBeforeWrite(t *testing.T) {
 	w := rwNewWire(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if st, body, err := rwGetAll(ctx, w, srv.url(), []byte("first")); err != nil || st != 200 || body != "ok" {
+	if st, body, err := rwGetAll(ctx, w, srv.URL("/svc"), []byte("first")); err != nil || st != 200 || body != "ok" {
 		t.Fatalf("first: %d %q %v", st, body, err)
 	}
 	var once sync.Once
@@ -287,7 +199,7 @@ func TestRWRetryWhenReusedConnectionResetBeforeWrite(t *testing.T) {
 			time.Sleep(50 * time.Millisecond) // the reset arrives
 		})
 	}}
-	resp, err := rwPost(ctx, w, srv.url(), []byte("second"), trace)
+	resp, err := rwPost(ctx, w, srv.URL("/svc"), []byte("second"), trace)
 	if err != nil {
 		t.Fatalf("second request on a reused connection reset before anything was written: %v; want it retried on a new connection", err)
 	}
@@ -307,11 +219,11 @@ func TestRWRetryWhenReusedConnectionResetBeforeWrite(t *testing.T) {
 // chunked body, until a timeout.
 func TestRWStreamedQuotaFailsWithoutWaitingForTheService(t *testing.T) {
 	rwLeakCheck(t)
-	srv := rwListen(t, rwKeepAlive(func(c net.Conn, _ *http.Request, _, _ int) bool {
+	srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 		_, _ = io.WriteString(c, rwReply())
 		return true
 	}))
-	ch := rwChannel(t, srv.url(), WithTransferMode(StreamedOutput), WithMaxStreamedMessageSize(16<<10))
+	ch := rwChannel(t, srv.URL("/svc"), WithTransferMode(StreamedOutput), WithMaxStreamedMessageSize(16<<10))
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 	defer cancel()
 	start := time.Now()
@@ -350,7 +262,7 @@ func (r *rwFailingReader) Read(p []byte) (int, error) {
 // fails part way: the round trip must fail with the body's error promptly.
 func TestRWLargeBodyReadErrorFailsPromptly(t *testing.T) {
 	rwLeakCheck(t)
-	srv := rwListen(t, rwKeepAlive(func(c net.Conn, _ *http.Request, _, _ int) bool {
+	srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 		_, _ = io.WriteString(c, rwPlain("ok"))
 		return true
 	}))
@@ -358,7 +270,7 @@ func TestRWLargeBodyReadErrorFailsPromptly(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 	defer cancel()
 	bodyErr := stderrors.New("rw: the body's source failed")
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.url(), io.NopCloser(&rwFailingReader{n: 100 << 10, err: bodyErr}))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL("/svc"), io.NopCloser(&rwFailingReader{n: 100 << 10, err: bodyErr}))
 	req.ContentLength = 200 << 10
 	start := time.Now()
 	resp, err := w.RoundTrip(req)
@@ -382,7 +294,7 @@ func TestRWLargeBodyReadErrorFailsPromptly(t *testing.T) {
 // not deliver against MaxResponseHeaderBytes (the channel's MaxHeaderBytes).
 func TestRWEndlessInformationalResponsesAreBounded(t *testing.T) {
 	rwLeakCheck(t)
-	srv := rwListen(t, func(c net.Conn, br *bufio.Reader, _ int, stop <-chan struct{}) {
+	srv := rwListen(t, func(c *net.TCPConn, br *bufio.Reader, _ int, stop <-chan struct{}) {
 		req, err := http.ReadRequest(br)
 		if err != nil {
 			return
@@ -401,7 +313,7 @@ func TestRWEndlessInformationalResponsesAreBounded(t *testing.T) {
 			}
 		}
 	})
-	ch := rwChannel(t, srv.url())
+	ch := rwChannel(t, srv.URL("/svc"))
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 	defer cancel()
 	start := time.Now()
@@ -422,15 +334,15 @@ func TestRWEndlessInformationalResponsesAreBounded(t *testing.T) {
 // rwEarly answers after reading only the request's headers, with status
 // and Connection: close, then closes at once (unread body: a reset) or
 // after draining (drain).
-func rwEarly(status string, drain bool) func(net.Conn, *bufio.Reader, int, <-chan struct{}) {
-	return func(c net.Conn, br *bufio.Reader, _ int, _ <-chan struct{}) {
+func rwEarly(status string, drain bool) loopback.Handler {
+	return func(c *net.TCPConn, br *bufio.Reader, _ int, _ <-chan struct{}) {
 		if _, err := http.ReadRequest(br); err != nil {
 			return
 		}
 		body := "too large"
 		fmt.Fprintf(c, "HTTP/1.1 %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", status, len(body), body)
 		if drain {
-			_ = c.(*net.TCPConn).CloseWrite()
+			_ = c.CloseWrite()
 			_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
 			_, _ = io.Copy(io.Discard, c)
 		}
@@ -455,7 +367,7 @@ func TestRWEarlyResponse(t *testing.T) {
 					rwLeakCheck(t)
 					srv := rwListen(t, rwEarly(status, drain))
 					opts := append([]Option{WithMaxBufferedMessageSize(64 << 20), WithMaxStreamedMessageSize(64 << 20)}, tc.opts...)
-					ch := rwChannel(t, srv.url(), opts...)
+					ch := rwChannel(t, srv.URL("/svc"), opts...)
 					ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 					defer cancel()
 					start := time.Now()
@@ -481,7 +393,7 @@ func TestRWEarlyResponse(t *testing.T) {
 func TestRWPoolLimitManyCallers(t *testing.T) {
 	rwLeakCheck(t)
 	const limit = 3
-	srv := rwListen(t, rwKeepAlive(func(c net.Conn, _ *http.Request, _, _ int) bool {
+	srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 		time.Sleep(time.Millisecond)
 		_, _ = io.WriteString(c, rwPlain("ok"))
 		return true
@@ -496,7 +408,7 @@ func TestRWPoolLimitManyCallers(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 10; i++ {
-				if st, b, err := rwGetAll(ctx, w, srv.url(), []byte("x")); err != nil || st != 200 || b != "ok" {
+				if st, b, err := rwGetAll(ctx, w, srv.URL("/svc"), []byte("x")); err != nil || st != 200 || b != "ok" {
 					failures.Add(1)
 					t.Errorf("%d %q %v", st, b, err)
 					return
@@ -505,10 +417,10 @@ func TestRWPoolLimitManyCallers(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if n := srv.accepts.Load(); n > limit {
+	if n := srv.Accepts.Load(); n > limit {
 		t.Errorf("%d connections accepted with a limit of %d", n, limit)
 	}
-	if n := srv.maxLive.Load(); n > limit {
+	if n := srv.MaxLive.Load(); n > limit {
 		t.Errorf("%d connections open at once with a limit of %d", n, limit)
 	}
 	if open, idle, waiters := rwPoolState(w); open != idle || waiters != 0 || open > limit {
@@ -522,7 +434,7 @@ func TestRWPoolWaiterGivesUp(t *testing.T) {
 	rwLeakCheck(t)
 	const limit = 2
 	hold := make(chan struct{})
-	srv := rwListen(t, rwKeepAlive(func(c net.Conn, req *http.Request, _, _ int) bool {
+	srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
 		if req.Header.Get("X-Hold") != "" {
 			select {
 			case <-hold:
@@ -538,7 +450,7 @@ func TestRWPoolWaiterGivesUp(t *testing.T) {
 	holders := make(chan error, limit)
 	for i := 0; i < limit; i++ {
 		go func() {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.url(), strings.NewReader("x"))
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL("/svc"), strings.NewReader("x"))
 			req.Header.Set("X-Hold", "1")
 			resp, err := w.RoundTrip(req)
 			if err == nil {
@@ -549,13 +461,13 @@ func TestRWPoolWaiterGivesUp(t *testing.T) {
 		}()
 	}
 	deadline := time.Now().Add(3 * time.Second)
-	for srv.accepts.Load() < limit && time.Now().Before(deadline) {
+	for srv.Accepts.Load() < limit && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	// Waiters that give up, some on timeout, some cancelled.
 	for i := 0; i < 6; i++ {
 		wctx, wcancel := context.WithTimeout(ctx, time.Duration(20+10*i)*time.Millisecond)
-		_, _, err := rwGetAll(wctx, w, srv.url(), []byte("w"))
+		_, _, err := rwGetAll(wctx, w, srv.URL("/svc"), []byte("w"))
 		wcancel()
 		if err == nil {
 			t.Fatal("a waiter got a connection beyond the limit")
@@ -576,7 +488,7 @@ func TestRWPoolWaiterGivesUp(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, _, err := rwGetAll(ctx, w, srv.url(), []byte("x")); err != nil {
+			if _, _, err := rwGetAll(ctx, w, srv.URL("/svc"), []byte("x")); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -585,7 +497,7 @@ func TestRWPoolWaiterGivesUp(t *testing.T) {
 	if open, idle, waiters := rwPoolState(w); open != idle || waiters != 0 || open > limit {
 		t.Errorf("pool: open %d, idle %d, waiters %d", open, idle, waiters)
 	}
-	if n := srv.accepts.Load(); n > limit {
+	if n := srv.Accepts.Load(); n > limit {
 		t.Errorf("%d connections with a limit of %d", n, limit)
 	}
 }
@@ -594,7 +506,7 @@ func TestRWPoolWaiterGivesUp(t *testing.T) {
 // a connection or slot is handed over) leave no slot leaked.
 func TestRWPoolWaiterRaceStress(t *testing.T) {
 	rwLeakCheck(t)
-	srv := rwListen(t, rwKeepAlive(func(c net.Conn, _ *http.Request, _, n int) bool {
+	srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, _ *http.Request, _, n int) bool {
 		if n%3 == 2 {
 			_, _ = io.WriteString(c, rwPlain("ok", "Connection: close"))
 			return false
@@ -613,7 +525,7 @@ func TestRWPoolWaiterRaceStress(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 40; i++ {
 				cctx, ccancel := context.WithTimeout(ctx, time.Duration(i%4)*time.Millisecond+200*time.Microsecond)
-				if _, _, err := rwGetAll(cctx, w, srv.url(), []byte("x")); err == nil {
+				if _, _, err := rwGetAll(cctx, w, srv.URL("/svc"), []byte("x")); err == nil {
 					ok.Add(1)
 				}
 				ccancel()
@@ -625,7 +537,7 @@ func TestRWPoolWaiterRaceStress(t *testing.T) {
 		t.Errorf("pool after the race: open %d, idle %d, waiters %d", open, idle, waiters)
 	}
 	// The one slot still works.
-	if _, _, err := rwGetAll(ctx, w, srv.url(), []byte("x")); err != nil {
+	if _, _, err := rwGetAll(ctx, w, srv.URL("/svc"), []byte("x")); err != nil {
 		t.Errorf("after the race: %v", err)
 	}
 	t.Logf("%d of 320 calls succeeded", ok.Load())
@@ -638,8 +550,8 @@ func TestRWPoolWaiterRaceStress(t *testing.T) {
 // headers and stalls (the client's large body fills the socket), "reply"
 // reads the request and stalls before answering, "body" answers with
 // headers and half the body, then stalls.
-func rwStall(stage string) func(net.Conn, *bufio.Reader, int, <-chan struct{}) {
-	return func(c net.Conn, br *bufio.Reader, _ int, stop <-chan struct{}) {
+func rwStall(stage string) loopback.Handler {
+	return func(c *net.TCPConn, br *bufio.Reader, _ int, stop <-chan struct{}) {
 		req, err := http.ReadRequest(br)
 		if err != nil {
 			return
@@ -677,7 +589,7 @@ func TestRWPhaseTimeoutsAndRecovery(t *testing.T) {
 			rwLeakCheck(t)
 			srv := rwListen(t, rwStall(tc.stage))
 			opts := append([]Option{WithTimeouts(tc.timeouts), WithMaxBufferedMessageSize(64 << 20), WithMaxStreamedMessageSize(64 << 20)}, tc.opts...)
-			ch := rwChannel(t, srv.url(), opts...)
+			ch := rwChannel(t, srv.URL("/svc"), opts...)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			start := time.Now()
@@ -715,12 +627,12 @@ func TestRWAbortEachStageThenReset(t *testing.T) {
 		t.Run(fmt.Sprintf("%s/%d/%d", tc.stage, tc.size, len(tc.opts)), func(t *testing.T) {
 			rwLeakCheck(t)
 			stalled := rwListen(t, rwStall(tc.stage))
-			good := rwListen(t, rwKeepAlive(func(c net.Conn, _ *http.Request, _, _ int) bool {
+			good := rwListen(t, rwKeepAlive(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 				_, _ = io.WriteString(c, rwReply())
 				return true
 			}))
 			opts := append([]Option{WithMaxBufferedMessageSize(64 << 20), WithMaxStreamedMessageSize(64 << 20)}, tc.opts...)
-			ch := rwChannel(t, stalled.url(), opts...)
+			ch := rwChannel(t, stalled.URL("/svc"), opts...)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			time.AfterFunc(300*time.Millisecond, ch.Abort)
@@ -739,7 +651,7 @@ func TestRWAbortEachStageThenReset(t *testing.T) {
 			if err := ch.Reset(); err != nil {
 				t.Fatal(err)
 			}
-			if err := ch.Open(ctx, good.url()); err != nil {
+			if err := ch.Open(ctx, good.URL("/svc")); err != nil {
 				t.Fatal(err)
 			}
 			for i := 0; i < 2; i++ {
@@ -747,7 +659,7 @@ func TestRWAbortEachStageThenReset(t *testing.T) {
 					t.Fatalf("after reset, call %d: %v", i, err)
 				}
 			}
-			if n := good.accepts.Load(); n != 1 {
+			if n := good.Accepts.Load(); n != 1 {
 				t.Errorf("%d connections for 2 calls after reset, want 1", n)
 			}
 		})
@@ -840,7 +752,7 @@ func TestRWReuseAndFraming(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rwLeakCheck(t)
 			var count atomic.Int32
-			srv := rwListen(t, rwKeepAlive(func(c net.Conn, _ *http.Request, _, _ int) bool {
+			srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 				i := int(count.Add(1)) - 1
 				if i >= len(tc.answers) {
 					return false
@@ -852,7 +764,7 @@ func TestRWReuseAndFraming(t *testing.T) {
 					_, _ = io.WriteString(c, a.after)
 				}
 				if a.reset {
-					_ = c.(*net.TCPConn).SetLinger(0)
+					_ = c.SetLinger(0)
 				}
 				if a.close {
 					time.Sleep(5 * time.Millisecond)
@@ -866,7 +778,7 @@ func TestRWReuseAndFraming(t *testing.T) {
 				if i > 0 {
 					time.Sleep(tc.pause)
 				}
-				_, body, err := rwGetAll(ctx, w, srv.url(), []byte("req"))
+				_, body, err := rwGetAll(ctx, w, srv.URL("/svc"), []byte("req"))
 				switch {
 				case want == "ERR" && err == nil:
 					t.Errorf("call %d: %q, want an error", i, body)
@@ -874,7 +786,7 @@ func TestRWReuseAndFraming(t *testing.T) {
 					t.Errorf("call %d: %q, %v; want %q", i, body, err, want)
 				}
 			}
-			if n := srv.accepts.Load(); n != tc.wantConns {
+			if n := srv.Accepts.Load(); n != tc.wantConns {
 				t.Errorf("%d connections, want %d", n, tc.wantConns)
 			}
 			if open, idle, waiters := rwPoolState(w); open != idle || waiters != 0 {
@@ -890,7 +802,7 @@ func TestRWReuseAndFraming(t *testing.T) {
 func TestRWBodyClosedEarly(t *testing.T) {
 	rwLeakCheck(t)
 	big := strings.Repeat("z", 1<<20)
-	srv := rwListen(t, rwKeepAlive(func(c net.Conn, req *http.Request, _, _ int) bool {
+	srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
 		if req.Header.Get("X-Big") != "" {
 			_, _ = io.WriteString(c, rwPlain(big))
 		} else {
@@ -901,7 +813,7 @@ func TestRWBodyClosedEarly(t *testing.T) {
 	w := rwNewWire(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.url(), strings.NewReader("x"))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL("/svc"), strings.NewReader("x"))
 	req.Header.Set("X-Big", "1")
 	resp, err := w.RoundTrip(req)
 	if err != nil {
@@ -915,10 +827,10 @@ func TestRWBodyClosedEarly(t *testing.T) {
 	if n, err := resp.Body.Read(buf); n != 0 || err == nil {
 		t.Errorf("read after close: %d, %v", n, err)
 	}
-	if _, body, err := rwGetAll(ctx, w, srv.url(), []byte("x")); err != nil || body != "ok" {
+	if _, body, err := rwGetAll(ctx, w, srv.URL("/svc"), []byte("x")); err != nil || body != "ok" {
 		t.Fatalf("after an early close: %q %v", body, err)
 	}
-	if n := srv.accepts.Load(); n != 2 {
+	if n := srv.Accepts.Load(); n != 2 {
 		t.Errorf("%d connections, want 2", n)
 	}
 	if open, idle, _ := rwPoolState(w); open != 1 || idle != 1 {
@@ -932,7 +844,7 @@ func TestRWBodyClosedEarly(t *testing.T) {
 // deadline, and requests after it must succeed.
 func TestRWCloseRacingReadAtEOF(t *testing.T) {
 	rwLeakCheck(t)
-	srv := rwListen(t, rwKeepAlive(func(c net.Conn, _ *http.Request, _, _ int) bool {
+	srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 		_, _ = io.WriteString(c, rwPlain(strings.Repeat("k", 8000)))
 		return true
 	}))
@@ -941,7 +853,7 @@ func TestRWCloseRacingReadAtEOF(t *testing.T) {
 	defer cancel()
 	var fails int
 	for i := 0; i < 300 && ctx.Err() == nil; i++ {
-		resp, err := rwPost(ctx, w, srv.url(), []byte("x"), nil)
+		resp, err := rwPost(ctx, w, srv.URL("/svc"), []byte("x"), nil)
 		if err != nil {
 			fails++
 			t.Errorf("call %d: %v", i, err)
@@ -1073,12 +985,12 @@ func TestRWResponseHeaderLimit(t *testing.T) {
 			for n := 0; n < tc.size; n += len(pad) + 12 {
 				hdr = append(hdr, fmt.Sprintf("X-Pad-%04d: %s", len(hdr), pad))
 			}
-			srv := rwListen(t, rwKeepAlive(func(c net.Conn, _ *http.Request, _, _ int) bool {
+			srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 				_ = c.SetWriteDeadline(time.Now().Add(3 * time.Second))
 				_, _ = io.WriteString(c, rwReply(hdr...))
 				return true
 			}))
-			ch := rwChannel(t, srv.url())
+			ch := rwChannel(t, srv.URL("/svc"))
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			err := rwCall(ctx, ch, nil)
@@ -1099,12 +1011,12 @@ func TestRWResponseHeaderLimit(t *testing.T) {
 func TestRWHeaderInjectionRefusedBeforeConnecting(t *testing.T) {
 	rwLeakCheck(t)
 	var got atomic.Int32
-	srv := rwListen(t, rwKeepAlive(func(c net.Conn, req *http.Request, _, _ int) bool {
+	srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
 		got.Add(1)
 		_, _ = io.WriteString(c, rwReply())
 		return true
 	}))
-	ch := rwChannel(t, srv.url(), WithHTTPHeader("X-Note", "a\r\nX-Injected: yes"))
+	ch := rwChannel(t, srv.URL("/svc"), WithHTTPHeader("X-Note", "a\r\nX-Injected: yes"))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := rwCall(ctx, ch, nil)
@@ -1114,7 +1026,7 @@ func TestRWHeaderInjectionRefusedBeforeConnecting(t *testing.T) {
 	if got.Load() != 0 {
 		t.Fatal("the service received the request")
 	}
-	if n := srv.accepts.Load(); n != 0 {
+	if n := srv.Accepts.Load(); n != 0 {
 		t.Errorf("%d connections made for a request refused for its headers (%v)", n, err)
 	}
 }
@@ -1123,26 +1035,26 @@ func TestRWHeaderInjectionRefusedBeforeConnecting(t *testing.T) {
 // for its header must not cost the pool its healthy idle connection.
 func TestRWRefusedHeaderKeepsIdleConnection(t *testing.T) {
 	rwLeakCheck(t)
-	srv := rwListen(t, rwKeepAlive(func(c net.Conn, _ *http.Request, _, _ int) bool {
+	srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 		_, _ = io.WriteString(c, rwPlain("ok"))
 		return true
 	}))
 	w := rwNewWire(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, _, err := rwGetAll(ctx, w, srv.url(), []byte("x")); err != nil {
+	if _, _, err := rwGetAll(ctx, w, srv.URL("/svc"), []byte("x")); err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.url(), strings.NewReader("x"))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL("/svc"), strings.NewReader("x"))
 	req.Header["X-Bad"] = []string{"a\nb"}
 	if resp, err := w.RoundTrip(req); err == nil {
 		resp.Body.Close()
 		t.Fatal("a header value with LF was sent")
 	}
-	if _, _, err := rwGetAll(ctx, w, srv.url(), []byte("x")); err != nil {
+	if _, _, err := rwGetAll(ctx, w, srv.URL("/svc"), []byte("x")); err != nil {
 		t.Fatal(err)
 	}
-	if n := srv.accepts.Load(); n != 1 {
+	if n := srv.Accepts.Load(); n != 1 {
 		t.Errorf("%d connections: the refused request closed the idle connection", n)
 	}
 }
@@ -1152,7 +1064,7 @@ func TestRWRefusedHeaderKeepsIdleConnection(t *testing.T) {
 
 func TestRWIdleTimeout(t *testing.T) {
 	rwLeakCheck(t)
-	srv := rwListen(t, rwKeepAlive(func(c net.Conn, _ *http.Request, _, _ int) bool {
+	srv := rwListen(t, rwKeepAlive(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 		_, _ = io.WriteString(c, rwPlain("ok"))
 		return true
 	}))
@@ -1161,17 +1073,17 @@ func TestRWIdleTimeout(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for i := 0; i < 3; i++ {
-		if _, _, err := rwGetAll(ctx, w, srv.url(), []byte("x")); err != nil {
+		if _, _, err := rwGetAll(ctx, w, srv.URL("/svc"), []byte("x")); err != nil {
 			t.Fatal(err)
 		}
 		if i == 0 {
-			if _, _, err := rwGetAll(ctx, w, srv.url(), []byte("x")); err != nil {
+			if _, _, err := rwGetAll(ctx, w, srv.URL("/svc"), []byte("x")); err != nil {
 				t.Fatal(err)
 			}
 		}
 		time.Sleep(80 * time.Millisecond)
 	}
-	if n := srv.accepts.Load(); n != 3 {
+	if n := srv.Accepts.Load(); n != 3 {
 		t.Errorf("%d connections, want 3 (one per idle timeout)", n)
 	}
 	if open, idle, _ := rwPoolState(w); open != 1 || idle != 1 {
@@ -1205,7 +1117,7 @@ func TestRWTLSBytesAfterResponseNotTakenAsNextResponse(t *testing.T) {
 	body := bytes.Repeat([]byte("b"), 200<<10)
 	const tail = 8000
 	evil := "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil"
-	srv := rwListen(t, func(c net.Conn, _ *bufio.Reader, idx int, _ <-chan struct{}) {
+	srv := rwListen(t, func(c *net.TCPConn, _ *bufio.Reader, idx int, _ <-chan struct{}) {
 		tc := tls.Server(c, cfg)
 		defer tc.Close()
 		br := bufio.NewReader(tc)
@@ -1229,7 +1141,7 @@ func TestRWTLSBytesAfterResponseNotTakenAsNextResponse(t *testing.T) {
 		}
 	})
 	w := rwNewWire(t, trust)
-	url := "https://" + srv.ln.Addr().String() + "/svc"
+	url := "https://" + srv.Addr() + "/svc"
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	resp, err := rwPost(ctx, w, url, []byte("x"), nil)

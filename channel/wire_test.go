@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/wsgo/wsgo/channel"
 	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/internal/loopback"
 	"github.com/wsgo/wsgo/message"
 )
 
@@ -34,73 +34,13 @@ func wireAddReply(result int, extraHeaders ...string) string {
 	return h + fmt.Sprintf("Content-Length: %d\r\n\r\n", len(env)) + env
 }
 
-// keepAliveServer is a loopback server that reads requests one after
-// another on each connection and hands each to answer with its number on
-// that connection; answer writes the response and says whether to go on
-// reading the connection. It counts connections.
-type keepAliveServer struct {
-	ln    net.Listener
-	conns atomic.Int32
-	wg    sync.WaitGroup
-	stop  chan struct{}
-	mu    sync.Mutex
-	open  map[net.Conn]bool
+// keepAliveServer serves keep-alive connections, handing each request to
+// answer with its number on its connection (loopback.Requests).
+func keepAliveServer(t *testing.T, answer func(c *net.TCPConn, req *http.Request, n int) bool) *loopback.Server {
+	return loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, req *http.Request, _, n int) bool {
+		return answer(c, req, n)
+	}))
 }
-
-func newKeepAliveServer(t *testing.T, answer func(c net.Conn, req *http.Request, n int) bool) *keepAliveServer {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &keepAliveServer{ln: ln, stop: make(chan struct{}), open: map[net.Conn]bool{}}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.conns.Add(1)
-			s.mu.Lock()
-			s.open[c] = true
-			s.mu.Unlock()
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for n := 0; ; n++ {
-					_ = c.SetReadDeadline(time.Now().Add(10 * time.Second)) // watchdog
-					req, err := http.ReadRequest(br)
-					if err != nil {
-						return
-					}
-					if _, err := io.Copy(io.Discard, req.Body); err != nil {
-						return
-					}
-					if !answer(c, req, n) {
-						return
-					}
-				}
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		close(s.stop)
-		ln.Close()
-		s.mu.Lock()
-		for c := range s.open {
-			c.Close()
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
-	})
-	return s
-}
-
-func (s *keepAliveServer) url() string { return "http://" + s.ln.Addr().String() + "/svc" }
 
 // addCall makes one Add call on ch.
 func addCall(ctx context.Context, ch *channel.Channel, a, b int) (int, error) {
@@ -111,16 +51,11 @@ func addCall(ctx context.Context, ch *channel.Channel, a, b int) (int, error) {
 	return out.Result, err
 }
 
+// openWireChannel is openChannel, aborted at the test's end.
 func openWireChannel(t *testing.T, url string, opts ...channel.Option) *channel.Channel {
 	t.Helper()
-	ch, err := channel.New(channel.Request, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ch.Open(context.Background(), url); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ch.Abort() })
+	ch := openChannel(t, url, opts...)
+	t.Cleanup(ch.Abort)
 	return ch
 }
 
@@ -128,12 +63,12 @@ func openWireChannel(t *testing.T, url string, opts ...channel.Option) *channel.
 // (no Connection: close) must not make the next call fail: the probe
 // before reuse finds the connection closed and the call takes a new one.
 func TestWireIdleConnectionClosedByService(t *testing.T) {
-	srv := newKeepAliveServer(t, func(c net.Conn, _ *http.Request, _ int) bool {
+	srv := keepAliveServer(t, func(c *net.TCPConn, _ *http.Request, _ int) bool {
 		_, _ = io.WriteString(c, wireAddReply(3))
 		time.Sleep(20 * time.Millisecond)
 		return false // close it, unannounced
 	})
-	ch := openWireChannel(t, srv.url())
+	ch := openWireChannel(t, srv.URL("/svc"))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for i := 0; i < 3; i++ {
@@ -142,7 +77,7 @@ func TestWireIdleConnectionClosedByService(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond) // the service closes meanwhile
 	}
-	if n := srv.conns.Load(); n != 3 {
+	if n := srv.Accepts.Load(); n != 3 {
 		t.Errorf("%d connections for 3 calls on connections the service closes, want 3", n)
 	}
 }
@@ -150,13 +85,13 @@ func TestWireIdleConnectionClosedByService(t *testing.T) {
 // Bytes the service writes on an idle connection (an unasked 408, as some
 // servers send before closing) are not taken as the next call's response.
 func TestWireUnaskedResponseOnIdleConnection(t *testing.T) {
-	srv := newKeepAliveServer(t, func(c net.Conn, _ *http.Request, n int) bool {
+	srv := keepAliveServer(t, func(c *net.TCPConn, _ *http.Request, n int) bool {
 		_, _ = io.WriteString(c, wireAddReply(3+n))
 		time.Sleep(20 * time.Millisecond)
 		_, _ = io.WriteString(c, "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n")
 		return true // and keep reading: a reuse would get the 408
 	})
-	ch := openWireChannel(t, srv.url())
+	ch := openWireChannel(t, srv.URL("/svc"))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for i := 0; i < 3; i++ {
@@ -231,17 +166,17 @@ type echoBig struct {
 
 // 1xx responses before the final one are skipped.
 func TestWireInformationalResponses(t *testing.T) {
-	srv := newKeepAliveServer(t, func(c net.Conn, _ *http.Request, _ int) bool {
+	srv := keepAliveServer(t, func(c *net.TCPConn, _ *http.Request, _ int) bool {
 		_, _ = io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>; rel=preload\r\n\r\n"+wireAddReply(3))
 		return true
 	})
-	ch := openWireChannel(t, srv.url())
+	ch := openWireChannel(t, srv.URL("/svc"))
 	for i := 0; i < 2; i++ {
 		if got, err := addCall(context.Background(), ch, 1, 2); err != nil || got != 3 {
 			t.Fatalf("call %d: %d, %v", i, got, err)
 		}
 	}
-	if n := srv.conns.Load(); n != 1 {
+	if n := srv.Accepts.Load(); n != 1 {
 		t.Errorf("%d connections, want 1 (kept alive through the 1xx responses)", n)
 	}
 }
@@ -249,11 +184,11 @@ func TestWireInformationalResponses(t *testing.T) {
 // A CR or LF in a header value is refused before anything is sent: it
 // would otherwise split the request.
 func TestWireRefusesHeaderInjection(t *testing.T) {
-	srv := newKeepAliveServer(t, func(c net.Conn, _ *http.Request, _ int) bool {
+	srv := keepAliveServer(t, func(c *net.TCPConn, _ *http.Request, _ int) bool {
 		_, _ = io.WriteString(c, wireAddReply(3))
 		return true
 	})
-	ch := openWireChannel(t, srv.url())
+	ch := openWireChannel(t, srv.URL("/svc"))
 	req, _ := ch.NewMessage()
 	if err := req.Initialize(message.Request, nil); err != nil {
 		t.Fatal(err)
@@ -267,7 +202,7 @@ func TestWireRefusesHeaderInjection(t *testing.T) {
 	if err == nil {
 		t.Fatal("a header value with CR LF was sent")
 	}
-	if n := srv.conns.Load(); n != 0 {
+	if n := srv.Accepts.Load(); n != 0 {
 		t.Errorf("%d connections made for a request that was refused", n)
 	}
 }
@@ -280,17 +215,17 @@ func TestWireConnectionCloseResponses(t *testing.T) {
 		{"HTTP/1.0", strings.Replace(wireAddReply(3), "HTTP/1.1", "HTTP/1.0", 1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newKeepAliveServer(t, func(c net.Conn, _ *http.Request, _ int) bool {
+			srv := keepAliveServer(t, func(c *net.TCPConn, _ *http.Request, _ int) bool {
 				_, _ = io.WriteString(c, tc.reply)
 				return true // a client that reused the connection would hang
 			})
-			ch := openWireChannel(t, srv.url(), channel.WithTimeouts(channel.Timeouts{ReceiveResponse: 2 * time.Second}))
+			ch := openWireChannel(t, srv.URL("/svc"), channel.WithTimeouts(channel.Timeouts{ReceiveResponse: 2 * time.Second}))
 			for i := 0; i < 3; i++ {
 				if got, err := addCall(context.Background(), ch, 1, 2); err != nil || got != 3 {
 					t.Fatalf("call %d: %d, %v", i, got, err)
 				}
 			}
-			if n := srv.conns.Load(); n != 3 {
+			if n := srv.Accepts.Load(); n != 3 {
 				t.Errorf("%d connections for 3 calls, want 3", n)
 			}
 		})
@@ -302,7 +237,7 @@ func TestWireConnectionCloseResponses(t *testing.T) {
 func TestWireUnreadBodyIsNotReused(t *testing.T) {
 	body := strings.Repeat("<p>error</p>", 20000) // beyond what the channel reads of an HTML page
 	var calls atomic.Int32
-	srv := newKeepAliveServer(t, func(c net.Conn, _ *http.Request, _ int) bool {
+	srv := keepAliveServer(t, func(c *net.TCPConn, _ *http.Request, _ int) bool {
 		if calls.Add(1) == 1 {
 			fmt.Fprintf(c, "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 			return true
@@ -310,14 +245,14 @@ func TestWireUnreadBodyIsNotReused(t *testing.T) {
 		_, _ = io.WriteString(c, wireAddReply(3))
 		return true
 	})
-	ch := openWireChannel(t, srv.url())
+	ch := openWireChannel(t, srv.URL("/svc"))
 	if _, err := addCall(context.Background(), ch, 1, 2); err == nil {
 		t.Fatal("the 500 was taken for a reply")
 	}
 	if got, err := addCall(context.Background(), ch, 1, 2); err != nil || got != 3 {
 		t.Fatalf("second call: %d, %v", got, err)
 	}
-	if n := srv.conns.Load(); n != 2 {
+	if n := srv.Accepts.Load(); n != 2 {
 		t.Errorf("%d connections, want 2 (the first one's reply was not read to its end)", n)
 	}
 }
