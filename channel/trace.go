@@ -29,12 +29,17 @@ type Trace struct {
 	// after content decoding), at most once per 64 KiB and once at each
 	// body's end. It may run on the HTTP transport's goroutine (sent) and
 	// on the calling one (received). Setting it makes buffered requests
-	// go through a counting reader, which costs net/http's
-	// headers-and-body-in-one-write optimization.
+	// go through a counting reader; requests through net/http's Transport
+	// (proxied ones) then no longer go out with their headers in one
+	// write.
 	Progress func(sent, received int64)
 
 	// HTTP, if set, is attached to each request's context, so connection,
-	// DNS and TLS events can be observed too.
+	// DNS and TLS events can be observed too. For a service reached
+	// directly (the channel's wire) these hooks are called: GetConn,
+	// GotConn, DNS and connect events, TLSHandshakeStart and Done,
+	// WroteHeaderField, WroteHeaders, WroteRequest, Got1xxResponse and
+	// GotFirstResponseByte; PutIdleConn and Wait100Continue are not.
 	HTTP *httptrace.ClientTrace
 }
 

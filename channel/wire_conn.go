@@ -197,8 +197,13 @@ func (pc *wireConn) exchange(ctx context.Context, req *http.Request, h *wireHead
 	if _, err := pc.bw.Write(h.b); err != nil {
 		return fail(err)
 	}
-	if trace != nil && trace.WroteHeaders != nil {
-		trace.WroteHeaders()
+	if trace != nil {
+		if trace.WroteHeaderField != nil {
+			wroteHeaderFields(req, trace.WroteHeaderField)
+		}
+		if trace.WroteHeaders != nil {
+			trace.WroteHeaders()
+		}
 	}
 	var wrote chan error // the writer goroutine's result
 	if chunked || req.ContentLength > wireSyncLimit {
@@ -532,6 +537,28 @@ func removeZone(host string) string {
 		return host
 	}
 	return host[:j] + host[i:]
+}
+
+// wroteHeaderFields reports the header fields of req as written (for
+// httptrace's WroteHeaderField): Host, then the rest in the order written.
+func wroteHeaderFields(req *http.Request, f func(key string, value []string)) {
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	f("Host", []string{removeZone(host)})
+	keys := make([]string, 0, len(req.Header))
+	for k := range req.Header {
+		switch k {
+		case "Host", "Content-Length", "Transfer-Encoding", "Trailer":
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	for _, k := range keys {
+		f(k, req.Header[k])
+	}
 }
 
 // sortStrings sorts a handful of header names (insertion sort: no

@@ -7,11 +7,15 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
+	"net/textproto"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
 	"github.com/wsgo/wsgo/channel"
@@ -254,5 +258,55 @@ func TestWireUnreadBodyIsNotReused(t *testing.T) {
 	}
 	if n := srv.Accepts.Load(); n != 2 {
 		t.Errorf("%d connections, want 2 (the first one's reply was not read to its end)", n)
+	}
+}
+
+// The httptrace hooks the wire calls, in order, for a first call on a new
+// connection and a second on the kept one.
+func TestWireTraceHooks(t *testing.T) {
+	srv := keepAliveServer(t, func(c *net.TCPConn, _ *http.Request, _ int) bool {
+		_, _ = io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n"+wireAddReply(3))
+		return true
+	})
+	var (
+		mu     sync.Mutex
+		events []string
+	)
+	note := func(e string) {
+		mu.Lock()
+		events = append(events, e)
+		mu.Unlock()
+	}
+	trace := &httptrace.ClientTrace{
+		GetConn:      func(string) { note("GetConn") },
+		GotConn:      func(i httptrace.GotConnInfo) { note(fmt.Sprintf("GotConn reused=%v", i.Reused)) },
+		ConnectStart: func(string, string) { note("ConnectStart") },
+		ConnectDone:  func(string, string, error) { note("ConnectDone") },
+		WroteHeaderField: func(k string, _ []string) {
+			if k == "Host" || k == "Content-Type" {
+				note("WroteHeaderField " + k)
+			}
+		},
+		WroteHeaders:         func() { note("WroteHeaders") },
+		WroteRequest:         func(i httptrace.WroteRequestInfo) { note(fmt.Sprintf("WroteRequest err=%v", i.Err)) },
+		GotFirstResponseByte: func() { note("GotFirstResponseByte") },
+		Got1xxResponse:       func(code int, _ textproto.MIMEHeader) error { note(fmt.Sprint("Got1xxResponse ", code)); return nil },
+	}
+	ch := openWireChannel(t, srv.URL("/svc"), channel.WithTrace(&channel.Trace{HTTP: trace}))
+	for i := 0; i < 2; i++ {
+		if _, err := addCall(context.Background(), ch, 1, 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	call := func(reused bool, connect ...string) []string {
+		e := append([]string{"GetConn"}, connect...)
+		return append(e, fmt.Sprintf("GotConn reused=%v", reused), "WroteHeaderField Host", "WroteHeaderField Content-Type",
+			"WroteHeaders", "WroteRequest err=<nil>", "GotFirstResponseByte", "Got1xxResponse 100")
+	}
+	want := append(call(false, "ConnectStart", "ConnectDone"), call(true)...)
+	mu.Lock()
+	defer mu.Unlock()
+	if diff := cmp.Diff(want, events); diff != "" {
+		t.Errorf("trace events (-want +got):\n%s", diff)
 	}
 }
