@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/wsgo/wsgo/errors"
@@ -37,7 +36,6 @@ type wireConn struct {
 	idleAt   time.Time     // when it went idle (reused)
 	idleFor  time.Duration // how long it sat idle before this exchange
 	interupt func()        // interrupt, as a func value made once
-	wroteAll atomic.Bool   // the writer goroutine has written the whole request
 	probe    wireProbe
 }
 
@@ -115,6 +113,9 @@ var (
 	errWireNoHost      = stderrors.New("http: no Host in request URL")
 	errWireScheme      = stderrors.New("unsupported protocol scheme")
 	errWireBodyClosed  = stderrors.New("http: read on closed response body")
+	// errWireWriterStalled: the request was still being written when its
+	// response had ended.
+	errWireWriterStalled = stderrors.New("the request was still being written when the response ended")
 )
 
 // wireNothingWritten is a failure to write a request of which nothing
@@ -208,12 +209,8 @@ func (pc *wireConn) exchange(ctx context.Context, req *http.Request, h *wireHead
 	var wrote chan error // the writer goroutine's result
 	if chunked || req.ContentLength > wireSyncLimit {
 		wrote = make(chan error, 1)
-		pc.wroteAll.Store(false)
 		go func() {
 			err := pc.writeBody(req, chunked)
-			if err == nil {
-				pc.wroteAll.Store(true)
-			}
 			if err != nil && !isConnError(err) {
 				// The body failed (a quota, a read error): the service
 				// waits for the rest, so the response is not waited for.
@@ -498,19 +495,14 @@ func (b *wireBody) finish(clean bool) {
 				reuse, clean = false, false
 			}
 		default:
-			if pc.wroteAll.Load() {
-				// Written whole; the goroutine is about to report it.
-				if err := <-b.wrote; err != nil {
-					reuse, clean = false, false
-				}
-				break
+			// The writer has not reported yet: it is about to (the
+			// service read the request, the goroutine has yet to run),
+			// or it is still writing, or stalled, and the service
+			// answered early. As net/http does, it gets a moment to
+			// report before the connection is given up.
+			if b.awaitWriter() != nil {
+				reuse, clean = false, false
 			}
-			// The response ended before the request did: the rest of
-			// the body is not sent.
-			reuse, clean = false, false
-			pc.closeHard()
-			b.reqBody.Close()
-			<-b.wrote
 		}
 	}
 	switch {
@@ -522,6 +514,28 @@ func (b *wireBody) finish(clean bool) {
 		pc.t.discard(pc)
 	}
 }
+
+// awaitWriter waits for the writer goroutine's result for at most
+// wireWriterGrace; when that passes, the connection and the request body
+// are closed to end the writer, and the result is errWireWriterStalled.
+func (b *wireBody) awaitWriter() error {
+	t := time.NewTimer(wireWriterGrace)
+	defer t.Stop()
+	select {
+	case err := <-b.wrote:
+		return err
+	case <-t.C:
+		b.pc.closeHard()
+		b.reqBody.Close()
+		<-b.wrote
+		return errWireWriterStalled
+	}
+}
+
+// wireWriterGrace is how long a connection whose response is complete
+// waits for its request to be reported written before it is given up
+// (net/http's maxWriteWaitBeforeConnReuse).
+const wireWriterGrace = 50 * time.Millisecond
 
 // removeZone removes an IPv6 zone from a Host header value ("[fe80::1%en0]:8080").
 func removeZone(host string) string {
