@@ -29,7 +29,7 @@
 // HTTP/1.1 client (wire.go): the calling goroutine writes the request on a
 // pooled connection and reads the reply's headers itself, without the two
 // goroutine hand-offs per exchange of net/http's Transport. That makes a
-// small exchange as cheap as a bare net/http POST of pre-built bytes
+// small exchange about as cheap as a bare net/http POST of pre-built bytes
 // (BENCHMARKS.md). An idle connection is probed before reuse, so one the
 // service closed while idle is not given a request; a large or streamed
 // request body is written while the response is read, so a service that
