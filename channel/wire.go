@@ -127,7 +127,7 @@ func (t *wireTransport) roundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// The header is built, and checked, before a connection is taken.
 	h := wireHeaders.Get().(*wireHeader)
-	defer wireHeaders.Put(h)
+	defer putWireHeader(h)
 	if err := h.build(t, req); err != nil {
 		return nil, err
 	}

@@ -57,6 +57,14 @@ type wireHeader struct {
 
 var wireHeaders = sync.Pool{New: func() any { return &wireHeader{b: make([]byte, 0, 512)} }}
 
+// putWireHeader returns h to the pool, unless an unusually large header
+// grew it.
+func putWireHeader(h *wireHeader) {
+	if cap(h.b) <= 16<<10 {
+		wireHeaders.Put(h)
+	}
+}
+
 func newWireConn(t *wireTransport, key string, conn net.Conn) *wireConn {
 	pc := &wireConn{t: t, key: key, conn: conn}
 	pc.in = wireReader{conn: conn, limit: -1}
