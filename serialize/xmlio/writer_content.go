@@ -29,10 +29,11 @@ func (w *Writer) TextBytes(b []byte) {
 }
 
 // wrText escapes s into the output piece by piece, so that a streaming
-// writer flushes between pieces of a long value.
+// writer flushes between pieces of a long value; it stops once the
+// destination has failed.
 func wrText[S ~string | ~[]byte](w *Writer, s S) {
 	done := 0
-	for done < len(s) {
+	for done < len(s) && w.err == nil {
 		rest := s[done:]
 		cut := escSplit(rest, wrChunk)
 		mark := len(w.buf)

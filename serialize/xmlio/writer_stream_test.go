@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -192,6 +193,26 @@ func TestWriterFailingDestination(t *testing.T) {
 	}
 	if err := w.Flush(); !errors.Is(err, cause) || errors.CodeOf(err) != errors.Other {
 		t.Errorf("Flush() = %v, want Other wrapping %v", err, cause)
+	}
+}
+
+// A long text value stops at the destination's failure: it is not escaped
+// on into the buffer (which would hold all of it, the memory a streaming
+// writer exists to bound).
+func TestWriterTextStopsAtFailingDestination(t *testing.T) {
+	const size = 64 << 20
+	s := strings.Repeat("x", size)
+	w := xmlio.NewWriter(&wrtFailing{after: 0, err: io.ErrClosedPipe})
+	w.StartElement("", "t", "")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	w.Text(s)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(w.Err(), io.ErrClosedPipe) {
+		t.Fatalf("Err() = %v, want the destination's error", w.Err())
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+		t.Errorf("writing %d MiB of text into a failed destination allocated %d KiB", size>>20, grew>>10)
 	}
 }
 
