@@ -147,6 +147,7 @@ func defaultPort(scheme string) string {
 // the top of the file).
 type authTransport struct {
 	s        *settings
+	jar      http.CookieJar // the channel's, or nil: cookies set on a challenge go with the next leg
 	base     http.RoundTripper
 	proxyFor func(*url.URL) (*url.URL, error) // forwarding proxy of plain-http requests; nil: not known
 	keep     *sessionCache
@@ -408,6 +409,13 @@ func (h *handshake) run(rt http.RoundTripper) (*http.Response, error) {
 		if t := h.trace(); t != nil && t.Response != nil {
 			t.Response(resp)
 		}
+		if j := h.a.jar; j != nil {
+			// A cookie set on a challenge (a load balancer's affinity
+			// cookie) goes with the answer, and with later requests.
+			if rc := resp.Cookies(); len(rc) > 0 {
+				j.SetCookies(h.req.URL, rc)
+			}
+		}
 		data, whole := drainAuthBody(resp.Body)
 		who := "the service"
 		if l.target == security.Proxy {
@@ -467,6 +475,9 @@ func (h *handshake) legRequest(leg int) (*http.Request, error) {
 				h.challenger())
 		}
 	}
+	if leg > 0 && h.a.jar != nil {
+		mergeCookies(out, h.a.jar.Cookies(out.URL))
+	}
 	for _, l := range []*authLeg{&h.proxy, &h.service} {
 		v, err := l.header()
 		if err != nil {
@@ -487,6 +498,31 @@ func (h *handshake) legRequest(leg int) (*http.Request, error) {
 		}
 	}
 	return out, nil
+}
+
+// mergeCookies sets the jar's cookies on a leg's request: a cookie of
+// the same name already in its Cookie header takes the jar's value, the
+// others are added.
+func mergeCookies(req *http.Request, jar []*http.Cookie) {
+	if len(jar) == 0 {
+		return
+	}
+	have := req.Cookies()
+	for _, ck := range jar {
+		found := false
+		for _, c := range have {
+			if c.Name == ck.Name {
+				c.Value, found = ck.Value, true
+			}
+		}
+		if !found {
+			have = append(have, ck)
+		}
+	}
+	req.Header.Del("Cookie")
+	for _, c := range have {
+		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
 }
 
 // challenger names the target whose challenge is being answered.

@@ -42,6 +42,9 @@ func (s *settings) newHTTPClient() (client *http.Client, wire *wireTransport) {
 	if s.cookies == AutoCookies {
 		jar, _ := cookiejar.New(nil) // never fails with nil options
 		client.Jar = &lazyJar{jar: jar}
+		if a, ok := rt.(*authTransport); ok {
+			a.jar = client.Jar
+		}
 	}
 	policy := s.redirect
 	client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -119,6 +122,7 @@ func (s *settings) newWire(fallback *http.Transport, keep *sessionCache) *wireTr
 		fallback:    fallback,
 		keepAlive:   s.keepAlive,
 		maxConns:    s.maxConnsPerHost,
+		maxIdle:     fallback.MaxIdleConnsPerHost,
 		idleTimeout: fallback.IdleConnTimeout,
 		maxHeader:   MaxHeaderBytes,
 	}

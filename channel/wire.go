@@ -36,8 +36,9 @@ import (
 // idle connection is probed (a non-blocking peek, one system call) before
 // reuse, so that one the service closed while it sat idle is not given a
 // request: net/http notices that with a reader goroutine per connection,
-// which the wire does without. An idle connection is closed
-// when found older than the idle timeout, and by CloseIdleConnections.
+// which the wire does without. Idle connections are closed once idle for
+// the idle timeout (by a timer, set only while some are idle), beyond
+// maxIdle per host (the longest idle first), and by CloseIdleConnections.
 type wireTransport struct {
 	dial    func(ctx context.Context, network, addr string) (net.Conn, error) // TCP, for http
 	dialTLS func(ctx context.Context, network, addr string) (net.Conn, error) // TCP and TLS, for https
@@ -47,14 +48,17 @@ type wireTransport struct {
 
 	keepAlive   bool
 	maxConns    int // per host; 0: no limit
+	maxIdle     int // idle connections kept per host
 	idleTimeout time.Duration
 	maxHeader   int
 
 	proxyCache atomic.Pointer[wireProxyDecision]
 	uriCache   atomic.Pointer[wireURICache]
 
-	mu    sync.Mutex
-	hosts map[string]*wireHost
+	mu     sync.Mutex
+	hosts  map[string]*wireHost
+	reaper *time.Timer // closes connections idle past idleTimeout; set while any is idle
+	reaps  bool        // reaper is set
 }
 
 // wireSyncLimit is the largest request body written before the response is
@@ -266,7 +270,68 @@ func (t *wireTransport) putIdle(pc *wireConn) {
 		return
 	}
 	h.idle = append(h.idle, pc)
+	var evict *wireConn
+	if len(h.idle) > t.maxIdle {
+		evict = h.idle[0] // the longest idle
+		h.idle[0] = nil
+		h.idle = h.idle[1:]
+		h.open--
+	}
+	t.armReaperLocked(t.idleTimeout)
 	t.mu.Unlock()
+	if evict != nil {
+		evict.conn.Close()
+	}
+}
+
+// armReaperLocked sets the reaper to run in d, unless it is set already.
+func (t *wireTransport) armReaperLocked(d time.Duration) {
+	if t.idleTimeout <= 0 || t.reaps {
+		return
+	}
+	t.reaps = true
+	if t.reaper == nil {
+		t.reaper = time.AfterFunc(d, t.reap)
+		return
+	}
+	t.reaper.Reset(d)
+}
+
+// reap closes the connections idle for idleTimeout or more (the oldest of
+// each host's idle list, which a busy pool, handing out its most recent
+// connection, would never look at) and sets itself for the next to
+// expire.
+func (t *wireTransport) reap() {
+	now := time.Now()
+	var expired []*wireConn
+	t.mu.Lock()
+	t.reaps = false
+	next := time.Duration(-1)
+	for _, h := range t.hosts {
+		n := 0
+		for n < len(h.idle) && now.Sub(h.idle[n].idleAt) >= t.idleTimeout {
+			n++
+		}
+		if n > 0 {
+			expired = append(expired, h.idle[:n]...)
+			rest := copy(h.idle, h.idle[n:])
+			clear(h.idle[rest:])
+			h.idle = h.idle[:rest]
+			h.open -= n
+		}
+		if len(h.idle) > 0 {
+			if d := t.idleTimeout - now.Sub(h.idle[0].idleAt); next < 0 || d < next {
+				next = d
+			}
+		}
+	}
+	if next >= 0 {
+		t.armReaperLocked(next)
+	}
+	t.mu.Unlock()
+	for _, pc := range expired {
+		pc.conn.Close()
+	}
 }
 
 // discard closes a connection that failed or was given up on, and frees
@@ -309,6 +374,10 @@ func (t *wireTransport) CloseIdleConnections() {
 		idle = append(idle, h.idle...)
 		h.open -= len(h.idle)
 		h.idle = nil
+	}
+	if t.reaps {
+		t.reaper.Stop()
+		t.reaps = false
 	}
 	t.mu.Unlock()
 	for _, pc := range idle {

@@ -208,7 +208,7 @@ func (pc *wireConn) exchange(ctx context.Context, req *http.Request, h *wireHead
 	}
 	if trace != nil {
 		if trace.WroteHeaderField != nil {
-			wroteHeaderFields(req, trace.WroteHeaderField)
+			wroteHeaderFields(req, h, trace.WroteHeaderField)
 		}
 		if trace.WroteHeaders != nil {
 			trace.WroteHeaders()
@@ -561,25 +561,44 @@ func removeZone(host string) string {
 	return host[:j] + host[i:]
 }
 
-// wroteHeaderFields reports the header fields of req as written (for
-// httptrace's WroteHeaderField): Host, then the rest in the order written.
-func wroteHeaderFields(req *http.Request, f func(key string, value []string)) {
+// wroteHeaderFields reports the header fields of req as h wrote them, in
+// their order, for httptrace's WroteHeaderField: Host, User-Agent, the
+// request's own fields sorted, then those the wire adds (Connection,
+// Content-Length or Transfer-Encoding).
+func wroteHeaderFields(req *http.Request, h *wireHeader, f func(key string, value []string)) {
 	host := req.Host
 	if host == "" {
 		host = req.URL.Host
 	}
 	f("Host", []string{removeZone(host)})
+	if ua := req.Header["User-Agent"]; len(ua) > 0 {
+		f("User-Agent", []string{strings.TrimSpace(ua[0])})
+	}
 	keys := make([]string, 0, len(req.Header))
-	for k := range req.Header {
+	connClose := false
+	for k, vs := range req.Header {
 		switch k {
-		case "Host", "Content-Length", "Transfer-Encoding", "Trailer":
+		case "Host", "User-Agent", "Content-Length", "Transfer-Encoding", "Trailer":
 			continue
+		case "Connection":
+			for _, v := range vs {
+				connClose = connClose || hasToken(v, "close")
+			}
 		}
 		keys = append(keys, k)
 	}
 	sortStrings(keys)
 	for _, k := range keys {
 		f(k, req.Header[k])
+	}
+	if h.closeAfter && !connClose {
+		f("Connection", []string{"close"})
+	}
+	switch {
+	case h.chunked:
+		f("Transfer-Encoding", []string{"chunked"})
+	case req.ContentLength > 0 || req.Method == "" || req.Method == http.MethodPost || req.Method == http.MethodPut || req.Method == http.MethodPatch:
+		f("Content-Length", []string{strconv.FormatInt(req.ContentLength, 10)})
 	}
 }
 
