@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/base64"
-	stderrors "errors"
 	"fmt"
 	"io"
 	"net"
@@ -16,8 +15,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"go.uber.org/goleak"
 
 	"github.com/wsgo/wsgo/errors"
 	"github.com/wsgo/wsgo/internal/loopback"
@@ -30,69 +27,19 @@ import (
 // decisions, idle pool.
 
 // ---------------------------------------------------------------------
-// helpers
+// helpers (with those of review_wire_test.go)
 
-const rv2Envelope = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><r xmlns="urn:rv2">ok</r></s:Body></s:Envelope>`
-
-// rv2Reply is a SOAP 1.2 reply framed with Content-Length.
-func rv2Reply(extra ...string) string {
-	h := "HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=utf-8\r\n"
-	for _, x := range extra {
-		h += x + "\r\n"
-	}
-	return h + fmt.Sprintf("Content-Length: %d\r\n\r\n", len(rv2Envelope)) + rv2Envelope
-}
-
-func rv2Leak(t *testing.T) {
-	opt := goleak.IgnoreCurrent()
-	t.Cleanup(func() { goleak.VerifyNone(t, opt) })
-}
-
-func rv2Channel(t *testing.T, url string, opts ...Option) *Channel {
-	t.Helper()
-	ch, err := New(Request, append([]Option{WithProxy(ProxyNone)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ch.Open(context.Background(), url); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ch.Abort()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = ch.Close(ctx)
-	})
-	return ch
-}
-
-type rv2Body struct {
-	XMLName struct{} `xml:"urn:rv2 Echo"`
-	Text    string   `xml:"text"`
-}
-
-func rv2Call(ctx context.Context, ch *Channel, body any) error {
-	req, _ := ch.NewMessage()
-	reply, _ := ch.NewMessage()
-	return ch.Request(ctx, req, body, reply, nil)
-}
-
+// rv2Ctx is a context ending after d, cancelled at the test's end.
 func rv2Ctx(t *testing.T, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-func rv2Code(err error) string {
-	var e *errors.Error
-	if stderrors.As(err, &e) {
-		return e.Code.String()
-	}
-	return "not an *errors.Error"
-}
-
+// rv2Cred are the credentials the authentication tests expect.
 var rv2Cred = security.Credentials{Username: "alice", Password: "pw-rv2"}
 
+// rv2BasicValue is the Authorization header Basic sends for rv2Cred.
 func rv2BasicValue() string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(rv2Cred.Username+":"+rv2Cred.Password))
 }
@@ -134,7 +81,7 @@ func TestRV2Auth401Shapes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rv2Leak(t)
+			rwLeakCheck(t)
 			var reqs, authed atomic.Int32
 			srv := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, req *http.Request, conn, n int) bool {
 				reqs.Add(1)
@@ -144,14 +91,14 @@ func TestRV2Auth401Shapes(t *testing.T) {
 					return tc.keep
 				}
 				authed.Add(1)
-				_, _ = io.WriteString(c, rv2Reply())
+				_, _ = io.WriteString(c, rwReply())
 				return true
 			}))
-			ch := rv2Channel(t, srv.URL("/svc"), WithServiceAuth(security.Basic|security.Digest, rv2Cred), WithBasicOverHTTP(true), WithMaxConnsPerHost(1))
+			ch := rwChannel(t, srv.URL("/svc"), WithServiceAuth(security.Basic|security.Digest, rv2Cred), WithBasicOverHTTP(true), WithMaxConnsPerHost(1))
 			ctx := rv2Ctx(t, 5*time.Second)
 			for i := 0; i < 3; i++ {
-				if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
-					t.Fatalf("call %d: %v (%s)", i, err, rv2Code(err))
+				if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
+					t.Fatalf("call %d: %v (%s)", i, err, rwCode(err))
 				}
 			}
 			// The first call probes and is challenged; the session is kept
@@ -172,7 +119,7 @@ func TestRV2Auth401Shapes(t *testing.T) {
 // succeeds, on the same connection, and without the 50 ms writer grace
 // being needed more than once.
 func TestRV2Auth401EarlyWithLargeBody(t *testing.T) {
-	rv2Leak(t)
+	rwLeakCheck(t)
 	var reqs atomic.Int32
 	srv := loopback.Listen(t, func(c *net.TCPConn, br *bufio.Reader, idx int, _ <-chan struct{}) {
 		for {
@@ -192,13 +139,13 @@ func TestRV2Auth401EarlyWithLargeBody(t *testing.T) {
 			if _, err := io.Copy(io.Discard, req.Body); err != nil {
 				return
 			}
-			_, _ = io.WriteString(c, rv2Reply())
+			_, _ = io.WriteString(c, rwReply())
 		}
 	})
-	ch := rv2Channel(t, srv.URL("/svc"), WithServiceAuth(security.Basic|security.Digest, rv2Cred), WithBasicOverHTTP(true), WithMaxBufferedMessageSize(1<<20))
+	ch := rwChannel(t, srv.URL("/svc"), WithServiceAuth(security.Basic|security.Digest, rv2Cred), WithBasicOverHTTP(true), WithMaxBufferedMessageSize(1<<20))
 	ctx := rv2Ctx(t, 5*time.Second)
-	if err := rv2Call(ctx, ch, &rv2Body{Text: strings.Repeat("b", 200<<10)}); err != nil {
-		t.Fatalf("%v (%s)", err, rv2Code(err))
+	if err := rwCall(ctx, ch, &rwBig{Text: strings.Repeat("b", 200<<10)}); err != nil {
+		t.Fatalf("%v (%s)", err, rwCode(err))
 	}
 	if r := reqs.Load(); r != 2 {
 		t.Errorf("%d requests, want 2", r)
@@ -236,7 +183,7 @@ func (d *rv2Digest) serve(c *net.TCPConn, req *http.Request) {
 		}
 	}
 	if ok {
-		_, _ = io.WriteString(c, rv2Reply())
+		_, _ = io.WriteString(c, rwReply())
 		return
 	}
 	d.mu.Lock()
@@ -252,16 +199,16 @@ func (d *rv2Digest) serve(c *net.TCPConn, req *http.Request) {
 // reused with increasing nc, one connection; with MaxConnsPerHost(1) and
 // concurrent callers the limit holds and every call succeeds.
 func TestRV2DigestKeptOnKeptConnection(t *testing.T) {
-	rv2Leak(t)
+	rwLeakCheck(t)
 	d := &rv2Digest{nc: map[string]uint64{}}
 	srv := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
 		d.serve(c, req)
 		return true
 	}))
-	ch := rv2Channel(t, srv.URL("/svc?x=1"), WithServiceAuth(security.Digest, rv2Cred), WithMaxConnsPerHost(1))
+	ch := rwChannel(t, srv.URL("/svc?x=1"), WithServiceAuth(security.Digest, rv2Cred), WithMaxConnsPerHost(1))
 	ctx := rv2Ctx(t, 8*time.Second)
 	for i := 0; i < 5; i++ {
-		if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
+		if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
 			t.Fatalf("call %d: %v", i, err)
 		}
 	}
@@ -275,7 +222,7 @@ func TestRV2DigestKeptOnKeptConnection(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 5; i++ {
-				if err := rv2Call(ctx, ch, &rv2Body{Text: "y"}); err != nil {
+				if err := rwCall(ctx, ch, &rwBig{Text: "y"}); err != nil {
 					errs <- err
 					return
 				}
@@ -285,7 +232,7 @@ func TestRV2DigestKeptOnKeptConnection(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		t.Errorf("concurrent: %v (%s)", err, rv2Code(err))
+		t.Errorf("concurrent: %v (%s)", err, rwCode(err))
 	}
 	if n := srv.MaxLive.Load(); n != 1 {
 		t.Errorf("%d connections at once under MaxConnsPerHost(1)", n)
@@ -303,7 +250,7 @@ func TestRV2DigestKeptOnKeptConnection(t *testing.T) {
 func TestRV2RedirectOtherHostBodyAndReuse(t *testing.T) {
 	for _, code := range []int{307, 308} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
-			rv2Leak(t)
+			rwLeakCheck(t)
 			var bodies sync.Map
 			var bN atomic.Int32
 			b := loopback.Listen(t, func(c *net.TCPConn, br *bufio.Reader, _ int, _ <-chan struct{}) {
@@ -317,17 +264,17 @@ func TestRV2RedirectOtherHostBodyAndReuse(t *testing.T) {
 						return
 					}
 					bodies.Store(bN.Add(1), string(data))
-					_, _ = io.WriteString(c, rv2Reply())
+					_, _ = io.WriteString(c, rwReply())
 				}
 			})
 			a := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
 				fmt.Fprintf(c, "HTTP/1.1 %d Moved\r\nLocation: %s\r\nContent-Length: 4\r\n\r\nmove", code, b.URL("/b"))
 				return true
 			}))
-			ch := rv2Channel(t, a.URL("/a"), WithRedirects(FollowRedirects))
+			ch := rwChannel(t, a.URL("/a"), WithRedirects(FollowRedirects))
 			ctx := rv2Ctx(t, 5*time.Second)
 			for i := 0; i < 4; i++ {
-				if err := rv2Call(ctx, ch, &rv2Body{Text: fmt.Sprintf("payload-%d", i)}); err != nil {
+				if err := rwCall(ctx, ch, &rwBig{Text: fmt.Sprintf("payload-%d", i)}); err != nil {
 					t.Fatalf("call %d: %v", i, err)
 				}
 			}
@@ -347,7 +294,7 @@ func TestRV2RedirectOtherHostBodyAndReuse(t *testing.T) {
 // A redirect loop ends after 10 hops with an error, on one connection,
 // and leaves the pool usable.
 func TestRV2RedirectLoop(t *testing.T) {
-	rv2Leak(t)
+	rwLeakCheck(t)
 	var loop atomic.Bool
 	loop.Store(true)
 	var srv *loopback.Server
@@ -356,19 +303,19 @@ func TestRV2RedirectLoop(t *testing.T) {
 			fmt.Fprintf(c, "HTTP/1.1 307 Again\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n", srv.URL("/loop"))
 			return true
 		}
-		_, _ = io.WriteString(c, rv2Reply())
+		_, _ = io.WriteString(c, rwReply())
 		return true
 	}))
-	ch := rv2Channel(t, srv.URL("/loop"), WithRedirects(FollowRedirects))
+	ch := rwChannel(t, srv.URL("/loop"), WithRedirects(FollowRedirects))
 	ctx := rv2Ctx(t, 5*time.Second)
-	err := rv2Call(ctx, ch, &rv2Body{Text: "x"})
+	err := rwCall(ctx, ch, &rwBig{Text: "x"})
 	if err == nil {
 		t.Fatal("a redirect loop succeeded")
 	}
-	t.Logf("loop: %v (%s)", err, rv2Code(err))
+	t.Logf("loop: %v (%s)", err, rwCode(err))
 	loop.Store(false)
 	if st := ch.State(); st == Open {
-		if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
+		if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
 			t.Fatalf("after the loop: %v", err)
 		}
 	}
@@ -380,7 +327,7 @@ func TestRV2RedirectLoop(t *testing.T) {
 // A cookie set on the 307 goes with the redirected request (same host)
 // and with the next call.
 func TestRV2RedirectCookie(t *testing.T) {
-	rv2Leak(t)
+	rwLeakCheck(t)
 	var mu sync.Mutex
 	var cookies []string
 	srv := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
@@ -391,13 +338,13 @@ func TestRV2RedirectCookie(t *testing.T) {
 			_, _ = io.WriteString(c, "HTTP/1.1 307 Go\r\nLocation: /b\r\nSet-Cookie: k=v; Path=/\r\nContent-Length: 0\r\n\r\n")
 			return true
 		}
-		_, _ = io.WriteString(c, rv2Reply())
+		_, _ = io.WriteString(c, rwReply())
 		return true
 	}))
-	ch := rv2Channel(t, srv.URL("/a"), WithRedirects(FollowRedirects))
+	ch := rwChannel(t, srv.URL("/a"), WithRedirects(FollowRedirects))
 	ctx := rv2Ctx(t, 5*time.Second)
 	for i := 0; i < 2; i++ {
-		if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
+		if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -413,7 +360,7 @@ func TestRV2RedirectCookie(t *testing.T) {
 // 3. TLS
 
 // rv2TLSLoop is a scripted TLS server: each connection's requests get
-// rv2Reply; after is called after each response (may close etc.) and
+// rwReply; after is called after each response (may close etc.) and
 // says whether to go on.
 func rv2TLSLoop(t *testing.T, cfg *tls.Config, after func(tc *tls.Conn, idx, n int) bool) *loopback.Server {
 	return loopback.Listen(t, func(c *net.TCPConn, _ *bufio.Reader, idx int, _ <-chan struct{}) {
@@ -431,7 +378,7 @@ func rv2TLSLoop(t *testing.T, cfg *tls.Config, after func(tc *tls.Conn, idx, n i
 			if p := tc.ConnectionState().NegotiatedProtocol; p != "" && p != "http/1.1" {
 				return
 			}
-			if _, err := io.WriteString(tc, rv2Reply()); err != nil {
+			if _, err := io.WriteString(tc, rwReply()); err != nil {
 				return
 			}
 			if after != nil && !after(tc, idx, n) {
@@ -454,7 +401,7 @@ func TestRV2TLSReuseVersions(t *testing.T) {
 	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 		for _, sec := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%x/transportSecurity=%v", v, sec), func(t *testing.T) {
-				rv2Leak(t)
+				rwLeakCheck(t)
 				c := cfg.Clone()
 				c.MinVersion, c.MaxVersion = v, v
 				var hs atomic.Int32
@@ -464,10 +411,10 @@ func TestRV2TLSReuseVersions(t *testing.T) {
 				if sec {
 					opt = WithTransportSecurity(security.TLS{RootCAs: root.Pool()})
 				}
-				ch := rv2Channel(t, "https://"+srv.Addr()+"/svc", opt)
+				ch := rwChannel(t, "https://"+srv.Addr()+"/svc", opt)
 				ctx := rv2Ctx(t, 5*time.Second)
 				for i := 0; i < 6; i++ {
-					if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
+					if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
 						t.Fatalf("call %d: %v", i, err)
 					}
 					time.Sleep(2 * time.Millisecond)
@@ -487,7 +434,7 @@ func TestRV2TLSCloseNotifyOnIdle(t *testing.T) {
 	cfg, root := rv2TLSSetup(t)
 	for _, mode := range []string{"closewrite", "close"} {
 		t.Run(mode, func(t *testing.T) {
-			rv2Leak(t)
+			rwLeakCheck(t)
 			srv := rv2TLSLoop(t, cfg, func(tc *tls.Conn, idx, n int) bool {
 				if idx != 0 {
 					return true
@@ -501,14 +448,14 @@ func TestRV2TLSCloseNotifyOnIdle(t *testing.T) {
 				_, _ = io.Copy(io.Discard, tc)
 				return false
 			})
-			ch := rv2Channel(t, "https://"+srv.Addr()+"/svc", WithTransportSecurity(security.TLS{RootCAs: root.Pool()}))
+			ch := rwChannel(t, "https://"+srv.Addr()+"/svc", WithTransportSecurity(security.TLS{RootCAs: root.Pool()}))
 			ctx := rv2Ctx(t, 5*time.Second)
-			if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
+			if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
 				t.Fatal(err)
 			}
 			time.Sleep(100 * time.Millisecond)
-			if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
-				t.Fatalf("after close_notify: %v (%s)", err, rv2Code(err))
+			if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
+				t.Fatalf("after close_notify: %v (%s)", err, rwCode(err))
 			}
 			if n := srv.Accepts.Load(); n != 2 {
 				t.Errorf("%d connections, want 2", n)
@@ -520,7 +467,7 @@ func TestRV2TLSCloseNotifyOnIdle(t *testing.T) {
 // A server preferring h2 (and a tls.Config that offers it) is still
 // spoken to in HTTP/1.1.
 func TestRV2TLSALPNPrefersH2(t *testing.T) {
-	rv2Leak(t)
+	rwLeakCheck(t)
 	cfg, root := rv2TLSSetup(t)
 	c := cfg.Clone()
 	c.NextProtos = []string{"h2", "http/1.1"}
@@ -529,9 +476,9 @@ func TestRV2TLSALPNPrefersH2(t *testing.T) {
 		WithTLSConfig(&tls.Config{RootCAs: root.Pool(), NextProtos: []string{"h2", "http/1.1"}}),
 		WithTransportSecurity(security.TLS{RootCAs: root.Pool()}),
 	} {
-		ch := rv2Channel(t, "https://"+srv.Addr()+"/svc", opt)
-		if err := rv2Call(rv2Ctx(t, 5*time.Second), ch, &rv2Body{Text: "x"}); err != nil {
-			t.Errorf("%v (%s)", err, rv2Code(err))
+		ch := rwChannel(t, "https://"+srv.Addr()+"/svc", opt)
+		if err := rwCall(rv2Ctx(t, 5*time.Second), ch, &rwBig{Text: "x"}); err != nil {
+			t.Errorf("%v (%s)", err, rwCode(err))
 		}
 	}
 }
@@ -551,13 +498,13 @@ func TestRV2TLSCertClassesThroughWire(t *testing.T) {
 		{"wrong host", root.Leaf(t, testcert.Options{DNSNames: []string{"elsewhere.example"}}), errors.CertCNNoMatch},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rv2Leak(t)
+			rwLeakCheck(t)
 			srv := rv2TLSLoop(t, &tls.Config{Certificates: []tls.Certificate{tc.leaf.TLSCertificate()}}, nil)
-			ch := rv2Channel(t, "https://"+srv.Addr()+"/svc", WithTransportSecurity(security.TLS{RootCAs: root.Pool()}))
+			ch := rwChannel(t, "https://"+srv.Addr()+"/svc", WithTransportSecurity(security.TLS{RootCAs: root.Pool()}))
 			for i := 0; i < 2; i++ {
-				err := rv2Call(rv2Ctx(t, 5*time.Second), ch, &rv2Body{Text: "x"})
+				err := rwCall(rv2Ctx(t, 5*time.Second), ch, &rwBig{Text: "x"})
 				if errors.CodeOf(err) != tc.code {
-					t.Errorf("call %d: %v (%s), want %v", i, err, rv2Code(err), tc.code)
+					t.Errorf("call %d: %v (%s), want %v", i, err, rwCode(err), tc.code)
 				}
 			}
 		})
@@ -572,14 +519,14 @@ func TestRV2TLSCertClassesThroughWire(t *testing.T) {
 func TestRV2EarlyAnswerLargeBodyPrompt(t *testing.T) {
 	for _, streamed := range []bool{false, true} {
 		t.Run(fmt.Sprintf("streamed=%v", streamed), func(t *testing.T) {
-			rv2Leak(t)
+			rwLeakCheck(t)
 			var answered atomic.Int64
 			srv := loopback.Listen(t, func(c *net.TCPConn, br *bufio.Reader, _ int, stop <-chan struct{}) {
 				if _, err := http.ReadRequest(br); err != nil {
 					return
 				}
 				answered.Store(time.Now().UnixNano())
-				_, _ = io.WriteString(c, rv2Reply())
+				_, _ = io.WriteString(c, rwReply())
 				select { // reads nothing more
 				case <-stop:
 				case <-time.After(8 * time.Second):
@@ -592,8 +539,8 @@ func TestRV2EarlyAnswerLargeBodyPrompt(t *testing.T) {
 				opts = append(opts, WithTransferMode(StreamedOutput))
 				size = 3 << 20
 			}
-			ch := rv2Channel(t, srv.URL("/svc"), opts...)
-			err := rv2Call(rv2Ctx(t, 8*time.Second), ch, &rv2Body{Text: strings.Repeat("x", size)})
+			ch := rwChannel(t, srv.URL("/svc"), opts...)
+			err := rwCall(rv2Ctx(t, 8*time.Second), ch, &rwBig{Text: strings.Repeat("x", size)})
 			end := time.Now()
 			if a := answered.Load(); a != 0 {
 				extra := end.Sub(time.Unix(0, a))
@@ -614,21 +561,21 @@ func TestRV2EarlyAnswerLargeBodyPrompt(t *testing.T) {
 func TestRV2WriterGraceKeepsConnection(t *testing.T) {
 	for _, streamed := range []bool{false, true} {
 		t.Run(fmt.Sprintf("streamed=%v", streamed), func(t *testing.T) {
-			rv2Leak(t)
+			rwLeakCheck(t)
 			srv := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
-				_, _ = io.WriteString(c, rv2Reply())
+				_, _ = io.WriteString(c, rwReply())
 				return true
 			}))
 			opts := []Option{WithMaxBufferedMessageSize(1 << 20)}
 			if streamed {
 				opts = append(opts, WithTransferMode(StreamedOutput))
 			}
-			ch := rv2Channel(t, srv.URL("/svc"), opts...)
+			ch := rwChannel(t, srv.URL("/svc"), opts...)
 			ctx := rv2Ctx(t, 20*time.Second)
 			payload := strings.Repeat("p", 80<<10)
 			const n = 40
 			for i := 0; i < n; i++ {
-				if err := rv2Call(ctx, ch, &rv2Body{Text: payload}); err != nil {
+				if err := rwCall(ctx, ch, &rwBig{Text: payload}); err != nil {
 					t.Fatalf("call %d: %v", i, err)
 				}
 			}
@@ -649,12 +596,13 @@ func rv2Proxy(t *testing.T) (*loopback.Server, *sync.Map) {
 	srv := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
 		v, _ := seen.LoadOrStore(req.URL.Host, new(atomic.Int32))
 		v.(*atomic.Int32).Add(1)
-		_, _ = io.WriteString(c, rv2Reply())
+		_, _ = io.WriteString(c, rwReply())
 		return true
 	}))
 	return srv, &seen
 }
 
+// rv2Count reads a counter of rv2Proxy's map.
 func rv2Count(m *sync.Map, key string) int32 {
 	v, ok := m.Load(key)
 	if !ok {
@@ -666,11 +614,11 @@ func rv2Count(m *sync.Map, key string) int32 {
 // Alternating requests to a bypassed host and a proxied one on one wire:
 // each goes its own way.
 func TestRV2ProxyBypassAlternating(t *testing.T) {
-	rv2Leak(t)
+	rwLeakCheck(t)
 	var direct atomic.Int32
 	svc := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 		direct.Add(1)
-		_, _ = io.WriteString(c, rv2Reply())
+		_, _ = io.WriteString(c, rwReply())
 		return true
 	}))
 	proxy, seen := rv2Proxy(t)
@@ -709,17 +657,17 @@ func TestRV2ProxyBypassAlternating(t *testing.T) {
 // indefinitely (net/http closes each idle connection with a timer at
 // IdleConnTimeout).
 func TestRV2IdleConnectionsUnderTheTopExpire(t *testing.T) {
-	rv2Leak(t)
+	rwLeakCheck(t)
 	release := make(chan struct{})
 	var first atomic.Int32
 	srv := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 		if first.Add(1) <= 4 {
 			<-release // hold the burst so that it takes 4 connections
 		}
-		_, _ = io.WriteString(c, rv2Reply())
+		_, _ = io.WriteString(c, rwReply())
 		return true
 	}))
-	w := rv2NewWire(t)
+	w := rwNewWire(t)
 	w.idleTimeout = 150 * time.Millisecond
 	ctx := rv2Ctx(t, 8*time.Second)
 	var wg sync.WaitGroup
@@ -741,20 +689,14 @@ func TestRV2IdleConnectionsUnderTheTopExpire(t *testing.T) {
 		rv2Get(ctx, t, w, srv.URL("/svc"))
 		time.Sleep(20 * time.Millisecond)
 	}
-	_, idle, _ := rv2Pool(w)
+	_, idle, _ := rwPoolState(w)
 	if live := srv.Live.Load(); live > 1 || idle > 1 {
 		t.Errorf("%d connections still open (%d idle in the pool) %v after they went idle, with an idle timeout of %v",
 			live, idle, 600*time.Millisecond, w.idleTimeout)
 	}
 }
 
-func rv2NewWire(t *testing.T, opts ...Option) *wireTransport {
-	s := newSettings(append([]Option{WithProxy(ProxyNone)}, opts...))
-	_, w := s.newHTTPClient()
-	t.Cleanup(w.CloseIdleConnections)
-	return w
-}
-
+// rv2Get posts a small body to url on w and reads the reply whole.
 func rv2Get(ctx context.Context, t *testing.T, w *wireTransport, url string) {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader("x"))
 	resp, err := w.RoundTrip(req)
@@ -766,24 +708,13 @@ func rv2Get(ctx context.Context, t *testing.T, w *wireTransport, url string) {
 	resp.Body.Close()
 }
 
-func rv2Pool(w *wireTransport) (open, idle, waiters int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, h := range w.hosts {
-		open += h.open
-		idle += len(h.idle)
-		waiters += len(h.waiters)
-	}
-	return
-}
-
 // An IPv6 literal address: Host header "[::1]:port", connection reused.
 func TestRV2IPv6Literal(t *testing.T) {
 	ln, err := net.Listen("tcp6", "[::1]:0")
 	if err != nil {
 		t.Skip("no IPv6 loopback:", err)
 	}
-	rv2Leak(t)
+	rwLeakCheck(t)
 	var mu sync.Mutex
 	var hosts []string
 	var conns atomic.Int32
@@ -809,16 +740,16 @@ func TestRV2IPv6Literal(t *testing.T) {
 					mu.Lock()
 					hosts = append(hosts, req.Host)
 					mu.Unlock()
-					_, _ = io.WriteString(c, rv2Reply())
+					_, _ = io.WriteString(c, rwReply())
 				}
 			}()
 		}
 	}()
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	ch := rv2Channel(t, "http://[::1]:"+port+"/svc")
+	ch := rwChannel(t, "http://[::1]:"+port+"/svc")
 	ctx := rv2Ctx(t, 5*time.Second)
 	for i := 0; i < 3; i++ {
-		if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
+		if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -841,19 +772,19 @@ func TestRV2IPv6Literal(t *testing.T) {
 // channel closes even when the service would keep it; Connection: close
 // is sent.
 func TestRV2KeepAliveOff(t *testing.T) {
-	rv2Leak(t)
+	rwLeakCheck(t)
 	var closeHdr atomic.Int32
 	srv := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
 		if hasToken(req.Header.Get("Connection"), "close") {
 			closeHdr.Add(1)
 		}
-		_, _ = io.WriteString(c, rv2Reply()) // ignores the close
+		_, _ = io.WriteString(c, rwReply()) // ignores the close
 		return true
 	}))
-	ch := rv2Channel(t, srv.URL("/svc"), WithKeepAlive(false))
+	ch := rwChannel(t, srv.URL("/svc"), WithKeepAlive(false))
 	ctx := rv2Ctx(t, 5*time.Second)
 	for i := 0; i < 3; i++ {
-		if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
+		if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -871,7 +802,7 @@ func TestRV2CloseWhileIdle(t *testing.T) {
 	cfg, root := rv2TLSSetup(t)
 	for _, useTLS := range []bool{false, true} {
 		t.Run(fmt.Sprintf("tls=%v", useTLS), func(t *testing.T) {
-			rv2Leak(t)
+			rwLeakCheck(t)
 			var srv *loopback.Server
 			url := ""
 			var opts []Option
@@ -881,14 +812,14 @@ func TestRV2CloseWhileIdle(t *testing.T) {
 				opts = append(opts, WithTransportSecurity(security.TLS{RootCAs: root.Pool()}))
 			} else {
 				srv = loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
-					_, _ = io.WriteString(c, rv2Reply())
+					_, _ = io.WriteString(c, rwReply())
 					return true
 				}))
 				url = srv.URL("/svc")
 			}
-			ch := rv2Channel(t, url, opts...)
+			ch := rwChannel(t, url, opts...)
 			ctx := rv2Ctx(t, 5*time.Second)
-			if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
+			if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
 				t.Fatal(err)
 			}
 			if err := ch.Close(ctx); err != nil {
@@ -903,7 +834,7 @@ func TestRV2CloseWhileIdle(t *testing.T) {
 			if err := ch.Open(ctx, url); err != nil {
 				t.Fatal(err)
 			}
-			if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
+			if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -915,9 +846,9 @@ func TestRV2CloseWhileIdle(t *testing.T) {
 // leaves out Content-Length (or Transfer-Encoding) and the Connection:
 // close it writes itself.
 func TestRV2WroteHeaderFieldMatchesNetHTTP(t *testing.T) {
-	rv2Leak(t)
+	rwLeakCheck(t)
 	srv := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
-		_, _ = io.WriteString(c, rv2Reply())
+		_, _ = io.WriteString(c, rwReply())
 		return true
 	}))
 	run := func(rt http.RoundTripper, chunked bool) []string {
@@ -948,7 +879,7 @@ func TestRV2WroteHeaderFieldMatchesNetHTTP(t *testing.T) {
 		sortStrings(keys)
 		return keys
 	}
-	w := rv2NewWire(t)
+	w := rwNewWire(t)
 	nt := &http.Transport{DisableCompression: true} // as the channel's fallback
 	defer nt.CloseIdleConnections()
 	for _, chunked := range []bool{false, true} {
@@ -967,7 +898,7 @@ func TestRV2WroteHeaderFieldMatchesNetHTTP(t *testing.T) {
 func TestRV2CookieSetOn401Kept(t *testing.T) {
 	for _, redirects := range []bool{false, true} {
 		t.Run(fmt.Sprintf("redirects=%v", redirects), func(t *testing.T) {
-			rv2Leak(t)
+			rwLeakCheck(t)
 			var mu sync.Mutex
 			var seen []string
 			srv := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
@@ -978,17 +909,17 @@ func TestRV2CookieSetOn401Kept(t *testing.T) {
 					_, _ = io.WriteString(c, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"r\"\r\nSet-Cookie: aff=node7; Path=/\r\nContent-Length: 0\r\n\r\n")
 					return true
 				}
-				_, _ = io.WriteString(c, rv2Reply())
+				_, _ = io.WriteString(c, rwReply())
 				return true
 			}))
 			opts := []Option{WithServiceAuth(security.Basic|security.Digest, rv2Cred), WithBasicOverHTTP(true)}
 			if redirects {
 				opts = append(opts, WithRedirects(FollowRedirects))
 			}
-			ch := rv2Channel(t, srv.URL("/svc"), opts...)
+			ch := rwChannel(t, srv.URL("/svc"), opts...)
 			ctx := rv2Ctx(t, 5*time.Second)
 			for i := 0; i < 2; i++ {
-				if err := rv2Call(ctx, ch, &rv2Body{Text: "x"}); err != nil {
+				if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -1004,11 +935,11 @@ func TestRV2CookieSetOn401Kept(t *testing.T) {
 // The proxy decision cache under concurrent requests to a bypassed host
 // and a proxied one: no request goes the other's way.
 func TestRV2ProxyDecisionConcurrent(t *testing.T) {
-	rv2Leak(t)
+	rwLeakCheck(t)
 	var direct atomic.Int32
 	svc := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
 		direct.Add(1)
-		_, _ = io.WriteString(c, rv2Reply())
+		_, _ = io.WriteString(c, rwReply())
 		return true
 	}))
 	proxy, seen := rv2Proxy(t)
