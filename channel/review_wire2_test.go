@@ -363,29 +363,15 @@ func TestRV2RedirectCookie(t *testing.T) {
 // rwReply; after is called after each response (may close etc.) and
 // says whether to go on.
 func rv2TLSLoop(t *testing.T, cfg *tls.Config, after func(tc *tls.Conn, idx, n int) bool) *loopback.Server {
-	return loopback.Listen(t, func(c *net.TCPConn, _ *bufio.Reader, idx int, _ <-chan struct{}) {
-		tc := tls.Server(c, cfg)
-		defer tc.Close()
-		br := bufio.NewReader(tc)
-		for n := 0; ; n++ {
-			req, err := http.ReadRequest(br)
-			if err != nil {
-				return
-			}
-			if _, err := io.Copy(io.Discard, req.Body); err != nil {
-				return
-			}
-			if p := tc.ConnectionState().NegotiatedProtocol; p != "" && p != "http/1.1" {
-				return
-			}
-			if _, err := io.WriteString(tc, rwReply()); err != nil {
-				return
-			}
-			if after != nil && !after(tc, idx, n) {
-				return
-			}
+	return loopback.Listen(t, loopback.TLSRequests(cfg, func(tc *tls.Conn, _ *http.Request, idx, n int) bool {
+		if p := tc.ConnectionState().NegotiatedProtocol; p != "" && p != "http/1.1" {
+			return false
 		}
-	})
+		if _, err := io.WriteString(tc, rwReply()); err != nil {
+			return false
+		}
+		return after == nil || after(tc, idx, n)
+	}))
 }
 
 func rv2TLSSetup(t *testing.T) (*tls.Config, *testcert.Authority) {

@@ -1118,29 +1118,18 @@ func TestRWTLSBytesAfterResponseNotTakenAsNextResponse(t *testing.T) {
 	body := bytes.Repeat([]byte("b"), 200<<10)
 	const tail = 8000
 	evil := "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil"
-	srv := rwListen(t, func(c *net.TCPConn, _ *bufio.Reader, idx int, _ <-chan struct{}) {
-		tc := tls.Server(c, cfg)
-		defer tc.Close()
-		br := bufio.NewReader(tc)
-		for n := 0; ; n++ {
-			req, err := http.ReadRequest(br)
-			if err != nil {
-				return
-			}
-			if _, err := io.Copy(io.Discard, req.Body); err != nil {
-				return
-			}
-			if idx == 0 && n == 0 {
-				// The response's end and the unasked bytes in one record
-				// (past 128 KB, crypto/tls writes full-size records).
-				fmt.Fprintf(tc, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", len(body))
-				_, _ = tc.Write(body[:len(body)-tail])
-				_, _ = tc.Write(append(append([]byte(nil), body[len(body)-tail:]...), evil...))
-				continue
-			}
-			_, _ = io.WriteString(tc, rwPlain("fresh"))
+	srv := rwListen(t, loopback.TLSRequests(cfg, func(tc *tls.Conn, _ *http.Request, idx, n int) bool {
+		if idx == 0 && n == 0 {
+			// The response's end and the unasked bytes in one record
+			// (past 128 KB, crypto/tls writes full-size records).
+			fmt.Fprintf(tc, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", len(body))
+			_, _ = tc.Write(body[:len(body)-tail])
+			_, _ = tc.Write(append(append([]byte(nil), body[len(body)-tail:]...), evil...))
+			return true
 		}
-	})
+		_, _ = io.WriteString(tc, rwPlain("fresh"))
+		return true
+	}))
 	w := rwNewWire(t, trust)
 	url := "https://" + srv.Addr() + "/svc"
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

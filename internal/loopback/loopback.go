@@ -8,6 +8,7 @@ package loopback
 
 import (
 	"bufio"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
@@ -116,17 +117,33 @@ func (s *Server) Close() {
 // response and says whether to read another request.
 func Requests(answer func(c *net.TCPConn, req *http.Request, conn, n int) bool) Handler {
 	return func(c *net.TCPConn, br *bufio.Reader, idx int, _ <-chan struct{}) {
-		for n := 0; ; n++ {
-			req, err := http.ReadRequest(br)
-			if err != nil {
-				return
-			}
-			if _, err := io.Copy(io.Discard, req.Body); err != nil {
-				return
-			}
-			if !answer(c, req, idx, n) {
-				return
-			}
+		readRequests(br, func(req *http.Request, n int) bool { return answer(c, req, idx, n) })
+	}
+}
+
+// TLSRequests is Requests over TLS: each connection is served as a TLS
+// server with cfg, and answer writes on the TLS connection.
+func TLSRequests(cfg *tls.Config, answer func(c *tls.Conn, req *http.Request, conn, n int) bool) Handler {
+	return func(c *net.TCPConn, _ *bufio.Reader, idx int, _ <-chan struct{}) {
+		tc := tls.Server(c, cfg)
+		defer tc.Close()
+		readRequests(bufio.NewReader(tc), func(req *http.Request, n int) bool { return answer(tc, req, idx, n) })
+	}
+}
+
+// readRequests reads requests from br one after another, draining each
+// body, and hands each to answer with its number until answer says stop.
+func readRequests(br *bufio.Reader, answer func(req *http.Request, n int) bool) {
+	for n := 0; ; n++ {
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			return
+		}
+		if _, err := io.Copy(io.Discard, req.Body); err != nil {
+			return
+		}
+		if !answer(req, n) {
+			return
 		}
 	}
 }
@@ -135,13 +152,9 @@ func Requests(answer func(c *net.TCPConn, req *http.Request, conn, n int) bool) 
 // the connection to answer; the connection ends when answer returns.
 func Once(answer func(c *net.TCPConn, req *http.Request, stop <-chan struct{})) Handler {
 	return func(c *net.TCPConn, br *bufio.Reader, _ int, stop <-chan struct{}) {
-		req, err := http.ReadRequest(br)
-		if err != nil {
-			return
-		}
-		if _, err := io.Copy(io.Discard, req.Body); err != nil {
-			return
-		}
-		answer(c, req, stop)
+		readRequests(br, func(req *http.Request, _ int) bool {
+			answer(c, req, stop)
+			return false
+		})
 	}
 }
