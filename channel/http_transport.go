@@ -24,8 +24,9 @@ func (s *settings) newHTTPClient() (client *http.Client, wire *wireTransport) {
 	keep := &sessionCache{}
 	var transport *http.Transport
 	if rt == nil {
-		transport = s.newTransport(keep)
-		wire = s.newWire(transport, keep)
+		d := &dialer{resolve: s.timeouts.Resolve, connect: s.timeouts.Connect}
+		transport = s.newTransport(d, keep)
+		wire = s.newWire(transport, d, keep)
 		rt = wire
 	}
 	if s.hasAuth() {
@@ -75,8 +76,7 @@ func (s *settings) newHTTPClient() (client *http.Client, wire *wireTransport) {
 // CONNECT tunnel authenticates with any scheme) or when
 // WithTransportSecurity needs a TLS configuration per host; otherwise the
 // transport makes them itself, with WithTLSConfig's configuration.
-func (s *settings) newTransport(keep *sessionCache) *http.Transport {
-	d := &dialer{resolve: s.timeouts.Resolve, connect: s.timeouts.Connect}
+func (s *settings) newTransport(d *dialer, keep *sessionCache) *http.Transport {
 	tunnels := s.proxyMode == ProxyCustom || (s.proxyMode == ProxyAuto && httpsProxyInEnv())
 	t := &http.Transport{
 		Proxy:                 s.proxyFunc(tunnels, s.hasAuth()),
@@ -111,11 +111,10 @@ func (s *settings) newTransport(keep *sessionCache) *http.Transport {
 
 // newWire builds the channel's wire (wire.go) for the services it reaches
 // directly, with fallback, the channel's net/http transport, for requests
-// through a proxy. It dials as fallback does; its TLS connections are the
-// connectDialer's, always direct.
-func (s *settings) newWire(fallback *http.Transport, keep *sessionCache) *wireTransport {
-	d := &dialer{resolve: s.timeouts.Resolve, connect: s.timeouts.Connect}
-	w := &wireTransport{
+// through a proxy. It dials with fallback's dialer d; its TLS connections
+// are the connectDialer's, always direct.
+func (s *settings) newWire(fallback *http.Transport, d *dialer, keep *sessionCache) *wireTransport {
+	return &wireTransport{
 		dial:        d.dialContext,
 		dialTLS:     (&connectDialer{s: s, d: d, keep: keep}).dialTLS,
 		proxy:       s.proxyResolver(),
@@ -126,7 +125,6 @@ func (s *settings) newWire(fallback *http.Transport, keep *sessionCache) *wireTr
 		idleTimeout: fallback.IdleConnTimeout,
 		maxHeader:   MaxHeaderBytes,
 	}
-	return w
 }
 
 // lazyJar is a cookie jar that costs nothing until a service sets a

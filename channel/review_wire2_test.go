@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/internal/httplex"
 	"github.com/wsgo/wsgo/internal/loopback"
 	"github.com/wsgo/wsgo/internal/testcert"
 	"github.com/wsgo/wsgo/security"
@@ -588,6 +589,40 @@ func rv2Proxy(t *testing.T) (*loopback.Server, *sync.Map) {
 	return srv, &seen
 }
 
+// rv2ProxyCase is a service and a proxy on loopback, and a channel client
+// whose custom proxy bypasses 127.0.0.1: bypassed reaches the service
+// directly, proxied (the same port under another name) goes through the
+// proxy.
+type rv2ProxyCase struct {
+	client            *http.Client
+	direct            *atomic.Int32 // requests the service got
+	seen              *sync.Map     // requests the proxy got, by target host
+	bypassed, proxied string
+	proxiedHost       string
+}
+
+func rv2ProxySetup(t *testing.T) *rv2ProxyCase {
+	p := &rv2ProxyCase{direct: new(atomic.Int32)}
+	svc := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
+		p.direct.Add(1)
+		_, _ = io.WriteString(c, rwReply())
+		return true
+	}))
+	var proxy *loopback.Server
+	proxy, p.seen = rv2Proxy(t)
+	s := newSettings([]Option{WithCustomProxy("http://"+proxy.Addr(), "127.0.0.1")})
+	var w *wireTransport
+	p.client, w = s.newHTTPClient()
+	t.Cleanup(w.CloseIdleConnections)
+	_, port, _ := net.SplitHostPort(svc.Addr())
+	p.proxiedHost = "proxied.invalid:" + port
+	p.bypassed, p.proxied = "http://127.0.0.1:"+port+"/svc", "http://"+p.proxiedHost+"/svc"
+	return p
+}
+
+// throughProxy is how many requests the proxy got for the proxied host.
+func (p *rv2ProxyCase) throughProxy() int32 { return rv2Count(p.seen, p.proxiedHost) }
+
 // rv2Count reads a counter of rv2Proxy's map.
 func rv2Count(m *sync.Map, key string) int32 {
 	v, ok := m.Load(key)
@@ -601,19 +636,8 @@ func rv2Count(m *sync.Map, key string) int32 {
 // each goes its own way.
 func TestRV2ProxyBypassAlternating(t *testing.T) {
 	rwLeakCheck(t)
-	var direct atomic.Int32
-	svc := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
-		direct.Add(1)
-		_, _ = io.WriteString(c, rwReply())
-		return true
-	}))
-	proxy, seen := rv2Proxy(t)
-	s := newSettings([]Option{WithCustomProxy("http://"+proxy.Addr(), "127.0.0.1")})
-	client, w := s.newHTTPClient()
-	t.Cleanup(w.CloseIdleConnections)
-	_, port, _ := net.SplitHostPort(svc.Addr())
-	bypassed := "http://127.0.0.1:" + port + "/svc"
-	proxied := "http://proxied.invalid:" + port + "/svc"
+	p := rv2ProxySetup(t)
+	bypassed, proxied := p.bypassed, p.proxied
 	ctx := rv2Ctx(t, 5*time.Second)
 	for i := 0; i < 6; i++ {
 		u := bypassed
@@ -621,15 +645,15 @@ func TestRV2ProxyBypassAlternating(t *testing.T) {
 			u = proxied
 		}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader("x"))
-		resp, err := client.Transport.RoundTrip(req)
+		resp, err := p.client.Transport.RoundTrip(req)
 		if err != nil {
 			t.Fatalf("%s: %v", u, err)
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
-	if d, p := direct.Load(), rv2Count(seen, "proxied.invalid:"+port); d != 3 || p != 3 {
-		t.Errorf("direct %d, through the proxy %d; want 3 and 3", d, p)
+	if d, n := p.direct.Load(), p.throughProxy(); d != 3 || n != 3 {
+		t.Errorf("direct %d, through the proxy %d; want 3 and 3", d, n)
 	}
 }
 
@@ -696,43 +720,20 @@ func rv2Get(ctx context.Context, t *testing.T, w *wireTransport, url string) {
 
 // An IPv6 literal address: Host header "[::1]:port", connection reused.
 func TestRV2IPv6Literal(t *testing.T) {
-	ln, err := net.Listen("tcp6", "[::1]:0")
-	if err != nil {
-		t.Skip("no IPv6 loopback:", err)
-	}
 	rwLeakCheck(t)
 	var mu sync.Mutex
 	var hosts []string
-	var conns atomic.Int32
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns.Add(1)
-			go func() {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				br := bufio.NewReader(c)
-				for {
-					req, err := http.ReadRequest(br)
-					if err != nil {
-						return
-					}
-					_, _ = io.Copy(io.Discard, req.Body)
-					mu.Lock()
-					hosts = append(hosts, req.Host)
-					mu.Unlock()
-					_, _ = io.WriteString(c, rwReply())
-				}
-			}()
-		}
-	}()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	ch := rwChannel(t, "http://[::1]:"+port+"/svc")
+	srv, err := loopback.ListenOn(t, "tcp6", "[::1]:0", loopback.Requests(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
+		mu.Lock()
+		hosts = append(hosts, req.Host)
+		mu.Unlock()
+		_, _ = io.WriteString(c, rwReply())
+		return true
+	}))
+	if err != nil {
+		t.Skip("no IPv6 loopback here:", err)
+	}
+	ch := rwChannel(t, srv.URL("/svc"))
 	ctx := rv2Ctx(t, 5*time.Second)
 	for i := 0; i < 3; i++ {
 		if err := rwCall(ctx, ch, &rwBig{Text: "x"}); err != nil {
@@ -740,16 +741,15 @@ func TestRV2IPv6Literal(t *testing.T) {
 		}
 	}
 	_ = ch.Close(ctx)
-	ln.Close()
-	<-done
+	srv.Close()
 	mu.Lock()
 	defer mu.Unlock()
 	for _, h := range hosts {
-		if h != "[::1]:"+port {
-			t.Errorf("Host %q", h)
+		if h != srv.Addr() {
+			t.Errorf("Host %q, want %q", h, srv.Addr())
 		}
 	}
-	if n := conns.Load(); n != 1 {
+	if n := srv.Accepts.Load(); n != 1 {
 		t.Errorf("%d connections, want 1", n)
 	}
 }
@@ -761,7 +761,7 @@ func TestRV2KeepAliveOff(t *testing.T) {
 	rwLeakCheck(t)
 	var closeHdr atomic.Int32
 	srv := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, req *http.Request, _, _ int) bool {
-		if hasToken(req.Header.Get("Connection"), "close") {
+		if httplex.HasToken(req.Header.Get("Connection"), "close") {
 			closeHdr.Add(1)
 		}
 		_, _ = io.WriteString(c, rwReply()) // ignores the close
@@ -922,18 +922,8 @@ func TestRV2CookieSetOn401Kept(t *testing.T) {
 // and a proxied one: no request goes the other's way.
 func TestRV2ProxyDecisionConcurrent(t *testing.T) {
 	rwLeakCheck(t)
-	var direct atomic.Int32
-	svc := loopback.Listen(t, loopback.Requests(func(c *net.TCPConn, _ *http.Request, _, _ int) bool {
-		direct.Add(1)
-		_, _ = io.WriteString(c, rwReply())
-		return true
-	}))
-	proxy, seen := rv2Proxy(t)
-	s := newSettings([]Option{WithCustomProxy("http://"+proxy.Addr(), "127.0.0.1")})
-	client, w := s.newHTTPClient()
-	t.Cleanup(w.CloseIdleConnections)
-	_, port, _ := net.SplitHostPort(svc.Addr())
-	urls := []string{"http://127.0.0.1:" + port + "/svc", "http://proxied.invalid:" + port + "/svc"}
+	p := rv2ProxySetup(t)
+	urls := []string{p.bypassed, p.proxied}
 	ctx := rv2Ctx(t, 10*time.Second)
 	var wg sync.WaitGroup
 	for g := 0; g < 6; g++ {
@@ -942,7 +932,7 @@ func TestRV2ProxyDecisionConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 20; i++ {
 				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, urls[(g+i)%2], strings.NewReader("x"))
-				resp, err := client.Transport.RoundTrip(req)
+				resp, err := p.client.Transport.RoundTrip(req)
 				if err != nil {
 					t.Error(err)
 					return
@@ -953,7 +943,7 @@ func TestRV2ProxyDecisionConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if d, p := direct.Load(), rv2Count(seen, "proxied.invalid:"+port); d != 60 || p != 60 {
-		t.Errorf("direct %d, through the proxy %d; want 60 and 60", d, p)
+	if d, n := p.direct.Load(), p.throughProxy(); d != 60 || n != 60 {
+		t.Errorf("direct %d, through the proxy %d; want 60 and 60", d, n)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/wsgo/wsgo/internal/httplex"
 )
 
 // The wire is the channel's own HTTP/1.1 client for services it reaches
@@ -68,7 +70,6 @@ const wireSyncLimit = 64 << 10
 
 // wireHost is the pool of one scheme, host and port.
 type wireHost struct {
-	key     string
 	idle    []*wireConn // most recently used last
 	open    int         // connections open or being dialled
 	waiters []*wireWaiter
@@ -90,12 +91,12 @@ type wireProxyDecision struct {
 // RoundTrip sends req and returns the response, whose body holds the
 // connection until it is read to the end or closed.
 func (t *wireTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL == nil || t.proxied(req.URL) || !validHostHeader(req.URL.Host) || (req.Host != "" && !validHostHeader(req.Host)) {
+	if req.URL == nil || t.proxied(req.URL) || !httplex.ValidHostHeader(req.URL.Host) || (req.Host != "" && !httplex.ValidHostHeader(req.Host)) {
 		return t.fallback.RoundTrip(req)
 	}
 	resp, err := t.roundTrip(req)
 	if err != nil {
-		closeBody(req)
+		closeRequestBody(req)
 	}
 	return resp, err
 }
@@ -114,16 +115,10 @@ func (t *wireTransport) proxied(u *url.URL) bool {
 	return proxied
 }
 
-func closeBody(req *http.Request) {
-	if req.Body != nil && req.Body != http.NoBody {
-		req.Body.Close()
-	}
-}
-
 func (t *wireTransport) roundTrip(req *http.Request) (*http.Response, error) {
 	u := req.URL
-	if u == nil || u.Host == "" {
-		return nil, &url.Error{Op: req.Method, URL: urlString(u), Err: errWireNoHost}
+	if u.Host == "" {
+		return nil, &url.Error{Op: req.Method, URL: u.String(), Err: errWireNoHost}
 	}
 	scheme := strings.ToLower(u.Scheme)
 	if scheme != "http" && scheme != "https" {
@@ -143,7 +138,7 @@ func (t *wireTransport) roundTrip(req *http.Request) (*http.Response, error) {
 		if trace != nil && trace.GetConn != nil {
 			trace.GetConn(addr)
 		}
-		pc, err := t.getConn(ctx, key, scheme, addr, u)
+		pc, err := t.getConn(ctx, key, scheme, addr)
 		if err != nil {
 			return nil, err
 		}
@@ -171,38 +166,29 @@ func (t *wireTransport) roundTrip(req *http.Request) (*http.Response, error) {
 
 // getConn returns an idle connection to key or a new one, waiting for one
 // when the per-host limit is reached.
-func (t *wireTransport) getConn(ctx context.Context, key, scheme, addr string, u *url.URL) (*wireConn, error) {
+func (t *wireTransport) getConn(ctx context.Context, key, scheme, addr string) (*wireConn, error) {
 	for {
 		pc, w := t.takeIdle(key)
-		if pc != nil {
-			if pc.usable() {
-				return pc, nil
-			}
-			t.discard(pc)
-			continue
-		}
 		if w != nil {
 			select {
-			case pc = <-w.ch:
+			case pc = <-w.ch: // an idle connection, or nil: a freed slot to dial in
 			case <-ctx.Done():
 				t.abandonWait(key, w)
 				return nil, ctx.Err()
 			}
-			if pc != nil {
-				if pc.usable() {
-					return pc, nil
-				}
-				t.discard(pc)
-				continue
+		}
+		if pc == nil {
+			pc, err := t.dialConn(ctx, key, scheme, addr)
+			if err != nil {
+				t.release(key) // the slot the dial held
+				return nil, err
 			}
-			// A slot was freed for this waiter: dial.
+			return pc, nil
 		}
-		pc, err := t.dialConn(ctx, key, scheme, addr, u)
-		if err != nil {
-			t.release(key) // the slot the dial held
-			return nil, err
+		if pc.usable() {
+			return pc, nil
 		}
-		return pc, nil
+		t.discard(pc)
 	}
 }
 
@@ -216,7 +202,7 @@ func (t *wireTransport) takeIdle(key string) (*wireConn, *wireWaiter) {
 		if t.hosts == nil {
 			t.hosts = make(map[string]*wireHost)
 		}
-		h = &wireHost{key: key}
+		h = &wireHost{}
 		t.hosts[key] = h
 	}
 	if n := len(h.idle); n > 0 {
@@ -365,8 +351,8 @@ func (t *wireTransport) release(key string) {
 	t.mu.Unlock()
 }
 
-// CloseIdleConnections closes the idle connections (the channel's Close
-// and Abort), the fallback's too.
+// CloseIdleConnections closes the idle connections (the channel's Close),
+// the fallback's too.
 func (t *wireTransport) CloseIdleConnections() {
 	t.mu.Lock()
 	var idle []*wireConn
@@ -387,7 +373,7 @@ func (t *wireTransport) CloseIdleConnections() {
 }
 
 // dialConn opens a connection (TLS for https).
-func (t *wireTransport) dialConn(ctx context.Context, key, scheme, addr string, u *url.URL) (*wireConn, error) {
+func (t *wireTransport) dialConn(ctx context.Context, key, scheme, addr string) (*wireConn, error) {
 	var (
 		conn net.Conn
 		err  error
@@ -410,13 +396,6 @@ func canonicalAddr(scheme string, u *url.URL) string {
 		port = defaultPort(scheme)
 	}
 	return net.JoinHostPort(host, port)
-}
-
-func urlString(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	return u.String()
 }
 
 // rewindable says whether req's body can be sent again.

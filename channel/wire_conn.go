@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/wsgo/wsgo/errors"
+	"github.com/wsgo/wsgo/internal/httplex"
 )
 
 // wireConn is one connection of the wire, with its buffers.
@@ -208,7 +209,7 @@ func (pc *wireConn) exchange(ctx context.Context, req *http.Request, h *wireHead
 	}
 	if trace != nil {
 		if trace.WroteHeaderField != nil {
-			wroteHeaderFields(req, h, trace.WroteHeaderField)
+			wroteHeaderFields(h, trace.WroteHeaderField)
 		}
 		if trace.WroteHeaders != nil {
 			trace.WroteHeaders()
@@ -254,7 +255,7 @@ func (pc *wireConn) exchange(ctx context.Context, req *http.Request, h *wireHead
 	if err != nil {
 		if wrote != nil {
 			pc.closeHard()
-			closeBody(req)
+			closeRequestBody(req)
 			if werr := <-wrote; werr != nil && !isConnError(werr) {
 				err = werr // the body's own failure (a quota) explains it
 			}
@@ -277,9 +278,8 @@ func (pc *wireConn) exchange(ctx context.Context, req *http.Request, h *wireHead
 // isConnError reports an error of the connection itself (rather than of
 // the request body being written).
 func isConnError(err error) bool {
-	var ne net.Error
-	var op *net.OpError
-	return stderrors.As(err, &op) || stderrors.As(err, &ne) || stderrors.Is(err, net.ErrClosed) || stderrors.Is(err, io.ErrClosedPipe)
+	var ne net.Error // *net.OpError and net.ErrClosed among them
+	return stderrors.As(err, &ne) || stderrors.Is(err, io.ErrClosedPipe)
 }
 
 // build makes the request line and header block of req for t, checking
@@ -289,17 +289,14 @@ func (h *wireHeader) build(t *wireTransport, req *http.Request) error {
 	if method == "" {
 		method = http.MethodPost
 	}
-	if !validToken(method) {
+	if !httplex.ValidToken(method) {
 		return fmt.Errorf("net/http: invalid method %q", method)
 	}
 	host := req.Host
 	if host == "" {
 		host = req.URL.Host
 	}
-	host = removeZone(host)
-	if !validHostHeader(host) {
-		return stderrors.New("http: invalid Host header")
-	}
+	host = removeZone(host) // RoundTrip sent hosts not valid as they are to net/http
 	c := t.uriCache.Load()
 	if c == nil || c.u != req.URL {
 		c = &wireURICache{u: req.URL, uri: req.URL.RequestURI()}
@@ -315,7 +312,7 @@ func (h *wireHeader) build(t *wireTransport, req *http.Request) error {
 	b = append(b, host...)
 	b = append(b, "\r\n"...)
 	if ua := req.Header["User-Agent"]; len(ua) > 0 {
-		if !validFieldValue(ua[0]) {
+		if !httplex.ValidFieldValue(ua[0]) {
 			return fmt.Errorf("net/http: invalid header field value for %q", "User-Agent")
 		}
 		b = append(b, "User-Agent: "...)
@@ -334,14 +331,14 @@ func (h *wireHeader) build(t *wireTransport, req *http.Request) error {
 	sortStrings(keys)
 	connClose := false
 	for _, k := range keys {
-		if !validToken(k) {
+		if !httplex.ValidToken(k) {
 			return fmt.Errorf("net/http: invalid header field name %q", k)
 		}
 		for _, v := range req.Header[k] {
-			if !validFieldValue(v) {
+			if !httplex.ValidFieldValue(v) {
 				return fmt.Errorf("net/http: invalid header field value for %q", k)
 			}
-			if k == "Connection" && hasToken(v, "close") {
+			if k == "Connection" && httplex.HasToken(v, "close") {
 				connClose = true
 			}
 			b = append(b, k...)
@@ -405,14 +402,12 @@ func (pc *wireConn) readResponse(req *http.Request, trace *httptrace.ClientTrace
 	// it, so that a service sending 1xx responses without end is stopped.
 	pc.in.limit, pc.in.hit = pc.t.maxHeader, false
 	defer func() { pc.in.limit = -1 }()
-	first := true
-	for {
-		if first && trace != nil && trace.GotFirstResponseByte != nil {
-			if _, err := pc.br.Peek(1); err == nil {
-				trace.GotFirstResponseByte()
-			}
+	if trace != nil && trace.GotFirstResponseByte != nil {
+		if _, err := pc.br.Peek(1); err == nil {
+			trace.GotFirstResponseByte()
 		}
-		first = false
+	}
+	for {
 		resp, err := http.ReadResponse(pc.br, req)
 		if err != nil {
 			if pc.in.hit {
@@ -561,44 +556,28 @@ func removeZone(host string) string {
 	return host[:j] + host[i:]
 }
 
-// wroteHeaderFields reports the header fields of req as h wrote them, in
-// their order, for httptrace's WroteHeaderField: Host, User-Agent, the
-// request's own fields sorted, then those the wire adds (Connection,
-// Content-Length or Transfer-Encoding).
-func wroteHeaderFields(req *http.Request, h *wireHeader, f func(key string, value []string)) {
-	host := req.Host
-	if host == "" {
-		host = req.URL.Host
-	}
-	f("Host", []string{removeZone(host)})
-	if ua := req.Header["User-Agent"]; len(ua) > 0 {
-		f("User-Agent", []string{strings.TrimSpace(ua[0])})
-	}
-	keys := make([]string, 0, len(req.Header))
-	connClose := false
-	for k, vs := range req.Header {
-		switch k {
-		case "Host", "User-Agent", "Content-Length", "Transfer-Encoding", "Trailer":
-			continue
-		case "Connection":
-			for _, v := range vs {
-				connClose = connClose || hasToken(v, "close")
-			}
+// wroteHeaderFields reports the header fields of h as written, in their
+// order, for httptrace's WroteHeaderField: read back from the header block
+// itself, the lines of one name together.
+func wroteHeaderFields(h *wireHeader, f func(key string, value []string)) {
+	lines := string(h.b)
+	_, lines, _ = strings.Cut(lines, "\r\n") // the request line
+	var (
+		key    string
+		values []string
+	)
+	for {
+		var line string
+		line, lines, _ = strings.Cut(lines, "\r\n")
+		k, v, _ := strings.Cut(line, ": ")
+		if k != key && key != "" {
+			f(key, values)
+			values = nil
 		}
-		keys = append(keys, k)
-	}
-	sortStrings(keys)
-	for _, k := range keys {
-		f(k, req.Header[k])
-	}
-	if h.closeAfter && !connClose {
-		f("Connection", []string{"close"})
-	}
-	switch {
-	case h.chunked:
-		f("Transfer-Encoding", []string{"chunked"})
-	case req.ContentLength > 0 || req.Method == "" || req.Method == http.MethodPost || req.Method == http.MethodPut || req.Method == http.MethodPatch:
-		f("Content-Length", []string{strconv.FormatInt(req.ContentLength, 10)})
+		if line == "" {
+			return
+		}
+		key, values = k, append(values, v)
 	}
 }
 

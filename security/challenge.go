@@ -1,6 +1,10 @@
 package security
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/wsgo/wsgo/internal/httplex"
+)
 
 // maxChallengeValue bounds one header value ParseChallenges reads; a longer
 // value is ignored whole, so a hostile peer cannot make the parser (or the
@@ -148,7 +152,7 @@ func (p *challengeParser) params(ch *Challenge) {
 // token68 ending in "=" followed by a comma or the end).
 func (p *challengeParser) startsParam() bool {
 	j := p.i
-	for j < len(p.s) && isTokenChar(p.s[j]) {
+	for j < len(p.s) && httplex.IsTokenChar(p.s[j]) {
 		j++
 	}
 	if j == p.i {
@@ -199,7 +203,7 @@ func (p *challengeParser) token68() (string, bool) {
 
 func (p *challengeParser) token() string {
 	start := p.i
-	for p.i < len(p.s) && isTokenChar(p.s[p.i]) {
+	for p.i < len(p.s) && httplex.IsTokenChar(p.s[p.i]) {
 		p.i++
 	}
 	return p.s[start:p.i]
@@ -252,15 +256,6 @@ func (p *challengeParser) skipToComma() {
 		}
 		p.i++
 	}
-}
-
-// isTokenChar reports whether c is a tchar of RFC 9110 §5.6.2.
-func isTokenChar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // isToken68Char reports whether c may appear in a token68 before its

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/wsgo/wsgo/internal/httplex"
 )
 
 func TestParseChallenges(t *testing.T) {
@@ -159,7 +161,7 @@ func FuzzParseChallenges(f *testing.F) {
 				t.Fatalf("bad name %q", ch.Name)
 			}
 			for i := 0; i < len(ch.Name); i++ {
-				if !isTokenChar(ch.Name[i]) {
+				if !httplex.IsTokenChar(ch.Name[i]) {
 					t.Fatalf("name %q has a non-token byte", ch.Name)
 				}
 			}

@@ -42,19 +42,29 @@ type Server struct {
 	conns map[net.Conn]bool
 }
 
-// Listen starts a server whose connections h serves; the test's cleanup
-// stops it.
+// Listen starts a server on 127.0.0.1 whose connections h serves; the
+// test's cleanup stops it.
 func Listen(tb testing.TB, h Handler) *Server {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := ListenOn(tb, "tcp", "127.0.0.1:0", h)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	return s
+}
+
+// ListenOn is Listen on another loopback address ("tcp6", "[::1]:0"); the
+// error says the address cannot be listened on here.
+func ListenOn(tb testing.TB, network, address string, h Handler) (*Server, error) {
+	ln, err := net.Listen(network, address)
+	if err != nil {
+		return nil, err
 	}
 	s := &Server{ln: ln, stop: make(chan struct{}), conns: map[net.Conn]bool{}}
 	s.wg.Add(1)
 	go s.serve(h)
 	tb.Cleanup(s.Close)
-	return s
+	return s, nil
 }
 
 func (s *Server) serve(h Handler) {
